@@ -1,0 +1,116 @@
+"""MkDocs hook: articles, section/author/location/tag/archive pages, home page.
+
+Thin on purpose: reading and relating live in ``toasoan``; this file only
+turns their results into MkDocs files and template context.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import Abort
+from mkdocs.structure.files import File, InclusionLevel
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from toasoan import build as building  # noqa: E402
+from toasoan.archive import KIND_LABEL, front_page  # noqa: E402
+from toasoan.config import SiteConfig  # noqa: E402
+from toasoan.dates import DAY, SHORT, vn_date  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.articles")
+_command = "build"
+_pages: dict[str, object] = {}   # src_uri -> Article or ListingPage
+
+
+def on_startup(command, dirty):
+    global _command
+    _command = command
+
+
+def _preview() -> bool:
+    return _command == "serve" or os.environ.get("TOASOAN_PREVIEW") == "1"
+
+
+def on_config(config):
+    # Articles never go in the nav: a nav of 10,000 pages is quadratic to build.
+    site = SiteConfig.from_dict(config.extra.get("bulletin"))
+    config.extra["bulletin_site"] = site
+    # One tab per section, right after the home page.
+    nav = list(config.nav or [{"Trang chủ": "index.md"}])
+    config.nav = nav[:1] + [{s.name: f"{s.slug}/index.md"} for s in site.sections] + nav[1:]
+    return config
+
+
+def on_files(files, config):
+    site = config.extra["bulletin_site"]
+    root = Path(config.config_file_path).resolve().parent
+    build = building.prepare(root, site, preview=_preview())
+    building.set_current(build)
+    for problem in build.problems.sorted():
+        (log.error if problem.level == "lỗi" else log.warning)(str(problem))
+    log.info(build.summary())
+    if build.problems.errors and not build.preview:
+        raise Abort(f"Dừng: {len(build.problems.errors)} lỗi trong bài viết (xem danh sách ở trên).")
+
+    _pages.clear()
+    for article in build.shown:
+        files.append(File.generated(config, article.src_uri, abs_src_path=str(article.path),
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        _pages[article.src_uri] = article
+    for page in build.archive.pages():
+        if files.get_file_from_path(page.src_uri) is not None:
+            continue  # a page in docs/ (e.g. a hand-written section intro) wins
+        files.append(File.generated(config, page.src_uri, content="",
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        _pages[page.src_uri] = page
+    return files
+
+
+def on_page_read_source(page, config):
+    article = _pages.get(page.file.src_uri)
+    if article is not None and hasattr(article, "body"):
+        # An empty YAML block stops MkDocs reading "Key: value" lines as metadata.
+        return "---\ntemplate: article.html\n---\n" + article.body
+    if article is not None:
+        return "---\ntemplate: listing.html\n---\n"
+    return None
+
+
+def on_page_markdown(markdown, page, config, files):
+    item = _pages.get(page.file.src_uri)
+    if item is not None:
+        page.meta.setdefault("hide", ["navigation", "toc"])
+        page.title = item.title
+    return markdown
+
+
+def on_page_context(context, page, config, nav):
+    build = building.current()
+    item = _pages.get(page.file.src_uri)
+    context["archive"] = build.archive if build else None
+    if page.is_homepage and build is not None:
+        context["home"] = front_page(build.archive)
+    if item is None:
+        return context
+    if hasattr(item, "body"):
+        context["article"] = item
+    else:
+        context["listing_page"] = item
+    return context
+
+
+def on_env(env, config, files):
+    build = building.current()
+    env.filters["vn_date"] = lambda dt, pattern=None: vn_date(dt, pattern) if pattern else vn_date(dt)
+    env.filters["vn_day"] = lambda dt: vn_date(dt, DAY)
+    env.filters["vn_short"] = lambda dt: vn_date(dt, SHORT)
+    env.globals["kind_label"] = KIND_LABEL
+    env.globals["listing_url"] = lambda kind, name: (
+        (l.base_url if (l := build.archive.listing(kind, name)) else None) if build else None)
+    env.globals["section_name"] = lambda slug: next(
+        (s.name for s in config.extra["bulletin_site"].sections if s.slug == slug), "")
+    return env

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian machine (Python 3.11): a virtual environment with the
+# pinned packages, and with --test also what the tests need (chromium, nginx).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+if [ "$want_test" = 1 ]; then
+  need=()
+  for pkg in chromium nginx; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+  done
+  if [ ${#need[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+fi
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+if [ "$want_test" = 1 ]; then
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
+else
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+fi
