@@ -1,0 +1,1 @@
+"""MkDocs hook: feeds (stub; filled in by its issue)."""

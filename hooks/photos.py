@@ -1,0 +1,1 @@
+"""MkDocs hook: photos (stub; filled in by its issue)."""

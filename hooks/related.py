@@ -1,0 +1,1 @@
+"""MkDocs hook: related (stub; filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""MkDocs hook: search (stub; filled in by its issue)."""
