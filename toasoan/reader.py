@@ -136,6 +136,8 @@ def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
 
     title = " ".join(nfc(title).split())
     slug = slugify(data.get("slug") or title)
+    if slug == "index":  # would replace the month's archive page
+        slug = ""
     if not slug:
         problems.error(path, lines.get("slug", lines.get("title", 1)),
                        "không tạo được đường dẫn (slug) từ tiêu đề",
