@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import yaml
 
 from .text import fold, nfc, slugify
 
@@ -62,3 +65,34 @@ class SiteConfig:
 def same_text(a: str, b: str) -> bool:
     """True when two names differ only in case or diacritics."""
     return fold(a) == fold(b)
+
+
+class _TolerantLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML that reads MkDocs' ``!!python/name:`` and ``!ENV`` tags as plain values."""
+
+
+def _untagged(loader, node):
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_scalar(node)
+
+
+_TolerantLoader.add_constructor(None, _untagged)
+
+
+def load_mkdocs(root: Path | str) -> dict:
+    """mkdocs.yml of the site in ``root`` as plain data (tools that run without MkDocs)."""
+    root = Path(root)
+    for name in ("mkdocs.yml", "mkdocs.yaml"):
+        path = root / name
+        if path.is_file():
+            return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader) or {}
+    raise FileNotFoundError(f"không thấy mkdocs.yml trong thư mục {root}")
+
+
+def load_site(root: Path | str) -> SiteConfig:
+    """The SiteConfig of the site in ``root``, read from its mkdocs.yml."""
+    extra = load_mkdocs(root).get("extra") or {}
+    return SiteConfig.from_dict(extra.get("bulletin"))
