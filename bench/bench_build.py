@@ -1,0 +1,186 @@
+"""Time a full `mkdocs build` of generated archives, and Hugo on the same articles.
+
+    NO_MKDOCS_2_WARNING=1 .venv/bin/python bench/bench_build.py [--sizes 1000,10000]
+        [--seed 1] [--corpus none|auto|PATH] [--no-hugo] [--keep DIR]
+    NO_MKDOCS_2_WARNING=1 .venv/bin/python bench/bench_build.py --profile 10000 [--sort tottime]
+
+For each size: generate the archive in a temporary folder (not timed), write a
+copy of the repository's mkdocs.yml pointed at the repository's hooks, theme
+and docs, run `mkdocs build` in a child process and print its wall time, HTML
+pages per second, peak memory (RSS of the child) and the size of site/.
+``--profile N`` instead builds N articles in this process under cProfile and
+prints where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+from gen_corpus import generate, resolve_corpus  # noqa: E402
+import hugo_site  # noqa: E402
+
+NOW = "2026-11-25 12:00"  # the tests' pinned clock: every generated article is published
+TARGET_SECONDS, TARGET_MB, TARGET_RATIO = 60, 1536, 12
+
+
+def site_config(root: Path) -> dict:
+    """The repository's mkdocs.yml, pointed at the repository's hooks, theme and docs."""
+    cfg = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    cfg["docs_dir"] = str(REPO / "docs")
+    cfg["site_dir"] = str(root / "site")
+    cfg["theme"]["custom_dir"] = str(REPO / "docs" / "overrides")
+    cfg["hooks"] = [str(REPO / h) for h in cfg.get("hooks", [])]
+    cfg["watch"] = []
+    return cfg
+
+
+def prepare(root: Path, n: int, seed: int, corpus: Path | None) -> None:
+    generate(root, n, seed, corpus)
+    images = REPO / "images"
+    if images.is_dir() and not (root / "images").exists():
+        shutil.copytree(images, root / "images")  # sample photos, if the site has any
+    (root / "mkdocs.yml").write_text(
+        yaml.safe_dump(site_config(root), allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def run_child(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, int, str]:
+    """Run ``cmd``; return (seconds, peak RSS in KB of that child, return code, output)."""
+    log = cwd / f".{Path(cmd[0]).name}.log"
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        # wait4 gives this child's own rusage (RUSAGE_CHILDREN would mix all children).
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_maxrss, proc.returncode, log.read_text(encoding="utf-8", errors="replace")
+
+
+def site_figures(site: Path) -> tuple[int, int]:
+    """(number of HTML files, total bytes) below ``site``."""
+    pages = size = 0
+    for dirpath, _, names in os.walk(site):
+        for name in names:
+            size += os.path.getsize(os.path.join(dirpath, name))
+            pages += name.endswith(".html")
+    return pages, size
+
+
+def bench_mkdocs(root: Path) -> dict:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TOASOAN_NOW": NOW}
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml")]
+    seconds, rss, code, log = run_child(cmd, root, env)
+    if code != 0:
+        sys.exit(f"mkdocs build failed ({code}):\n{log[-4000:]}")
+    pages, size = site_figures(root / "site")
+    warnings = len(re.findall(r"^WARNING", log, re.MULTILINE))
+    return {"seconds": seconds, "rss_mb": rss / 1024, "pages": pages, "bytes": size, "warnings": warnings}
+
+
+def bench_hugo(root: Path) -> dict | None:
+    hugo = shutil.which("hugo")
+    if not hugo:
+        return None
+    hroot = root / "hugo"
+    hugo_site.convert(root / "articles", hroot)
+    seconds, rss, code, log = run_child([hugo, "--quiet", "--destination", str(hroot / "public")], hroot)
+    if code != 0:
+        print(f"  hugo failed ({code}):\n{log[-2000:]}")
+        return None
+    pages, size = site_figures(hroot / "public")
+    return {"seconds": seconds, "rss_mb": rss / 1024, "pages": pages, "bytes": size}
+
+
+def line(label: str, r: dict) -> str:
+    return (f"  {label:<7} {r['seconds']:7.1f} s  {r['pages']:7d} pages  {r['pages'] / r['seconds']:6.0f} pages/s"
+            f"  peak {r['rss_mb']:6.0f} MB  site {r['bytes'] / 1e6:7.1f} MB")
+
+
+def run_sizes(sizes: list[int], seed: int, corpus: Path | None, hugo: bool, keep: Path | None) -> None:
+    times = {}
+    for n in sizes:
+        root = Path(tempfile.mkdtemp(prefix=f"bench-{n}-", dir=keep))
+        t = time.perf_counter()
+        prepare(root, n, seed, corpus)
+        print(f"{n} articles (generated in {time.perf_counter() - t:.1f} s, in {root})", flush=True)
+        ours = bench_mkdocs(root)
+        times[n] = ours["seconds"]
+        print(line("mkdocs", ours) + (f"  ({ours['warnings']} warnings)" if ours["warnings"] else ""), flush=True)
+        other = bench_hugo(root) if hugo else None
+        if other:
+            print(line("hugo", other) + f"  → mkdocs/hugo ×{ours['seconds'] / other['seconds']:.1f}", flush=True)
+        if n >= 10000:
+            ok = ours["seconds"] <= TARGET_SECONDS * n / 10000 and ours["rss_mb"] <= TARGET_MB
+            print(f"  target for 10,000: ≤ {TARGET_SECONDS} s, ≤ {TARGET_MB} MB → {'met' if ok else 'NOT met'}")
+        if keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    if 1000 in times and 10000 in times:
+        ratio = times[10000] / times[1000]
+        print(f"time(10k)/time(1k) = {ratio:.1f} (target ≤ {TARGET_RATIO}: {'met' if ratio <= TARGET_RATIO else 'NOT met'})")
+
+
+def profile(n: int, seed: int, corpus: Path | None, sort: str, keep: Path | None) -> None:
+    """Build ``n`` articles in this process under cProfile; print the hot spots."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = Path(tempfile.mkdtemp(prefix=f"profile-{n}-", dir=keep))
+    prepare(root, n, seed, corpus)
+    os.environ.update(NO_MKDOCS_2_WARNING="1", TOASOAN_NOW=NOW)
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        cfg = load_config(str(root / "mkdocs.yml"))
+        prof = cProfile.Profile()
+        start = time.perf_counter()
+        prof.enable()
+        build(cfg)
+        prof.disable()
+        print(f"{n} articles built in {time.perf_counter() - start:.1f} s under cProfile")
+    finally:
+        os.chdir(cwd)
+    out = root / "profile.pstats"
+    prof.dump_stats(out)
+    stats = pstats.Stats(str(out))
+    stats.sort_stats(sort).print_stats(45)
+    print(f"profile saved: {out} (python -m pstats {out})")
+    if keep is None:
+        shutil.rmtree(root / "site", ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="1000,10000", help="comma-separated article counts")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--corpus", default="none", help="none, auto (the shared Dân trí corpus if present) or a path")
+    ap.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
+    ap.add_argument("--keep", type=Path, help="build in this folder and keep the sites")
+    ap.add_argument("--profile", type=int, metavar="N", help="profile an in-process build of N articles")
+    ap.add_argument("--sort", default="cumulative", help="pstats order for --profile (cumulative, tottime)")
+    args = ap.parse_args(argv)
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    corpus = resolve_corpus(args.corpus)
+    if args.profile:
+        profile(args.profile, args.seed, corpus, args.sort, args.keep)
+    else:
+        run_sizes([int(s) for s in args.sizes.split(",")], args.seed, corpus, not args.no_hugo, args.keep)
+
+
+if __name__ == "__main__":
+    main()
