@@ -10,6 +10,7 @@ from pathlib import Path
 from .archive import Archive
 from .config import SiteConfig
 from .model import DRAFT, PUBLISHED, SCHEDULED, Article
+from .photos import check_photos
 from .problems import Problems
 from .reader import read_all, resolve_related
 
@@ -68,7 +69,10 @@ def prepare(root: Path, site: SiteConfig, preview: bool = False,
     articles, problems = read_all(root / site.articles_dir, site, now or now_in(site))
     shown = articles if preview else [a for a in articles if a.published]
     chosen = resolve_related(shown, Problems())  # links to hidden articles drop out here
-    return Build(site, root, articles, shown, Archive(shown, site), problems, preview, chosen)
+    photos = check_photos(articles, root, site, problems)
+    build = Build(site, root, articles, shown, Archive(shown, site), problems, preview, chosen)
+    build.extras.update(photos=photos, photo_url=photos.share_url)
+    return build
 
 
 _current: Build | None = None

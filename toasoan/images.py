@@ -1,0 +1,370 @@
+"""Photo work with Pillow: check a photo, make its web renditions, cache them.
+
+Nothing here knows MkDocs. Two caches live in one folder (``.cache/photos``):
+``probe.json`` remembers what each source file is (keyed by size and mtime),
+and ``r/`` holds the encoded renditions, named by a hash of the photo's bytes
+and the encoding settings — so a rebuild, a fresh clone or a renamed file
+never encodes the same photo twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from .text import slugify
+
+# Bump when the encoding code changes: every cached rendition is then redone.
+VERSION = 1
+FORMATS = ("webp", "jpg")
+# What a camera, a phone or an editor's export produces; HEIC needs converting first.
+ACCEPTED = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "TIFF", "BMP", "AVIF"}
+ORIENTATION = 0x0112
+
+
+@dataclass(frozen=True)
+class PhotoSettings:
+    """``extra.bulletin.photos`` in mkdocs.yml, with the defaults below."""
+
+    widths: tuple[int, ...] = (480, 960, 1600)
+    webp_quality: int = 78
+    jpeg_quality: int = 82
+    max_mb: float = 10.0          # a bigger source file gets a warning
+    max_megapixels: float = 100.0  # more pixels is refused as a decompression bomb
+    cache_dir: str = ".cache/photos"
+    workers: int = 0              # 0: one per core
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "PhotoSettings":
+        """Read the settings; raises ValueError (in Vietnamese) for a bad value."""
+        data = dict(data or {})
+        unknown = set(data) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"extra.bulletin.photos: khoá lạ {', '.join(sorted(unknown))}")
+        try:
+            if "widths" in data:
+                data["widths"] = tuple(sorted({int(w) for w in data["widths"]}))
+                if not data["widths"] or min(data["widths"]) < 16:
+                    raise ValueError
+            for key in ("webp_quality", "jpeg_quality", "workers"):
+                if key in data:
+                    data[key] = int(data[key])
+            for key in ("max_mb", "max_megapixels"):
+                if key in data:
+                    data[key] = float(data[key])
+        except (TypeError, ValueError):
+            raise ValueError("extra.bulletin.photos: giá trị không hợp lệ "
+                             "(widths là danh sách số, chất lượng là số 1–100)") from None
+        settings = cls(**data)
+        if not all(1 <= q <= 100 for q in (settings.webp_quality, settings.jpeg_quality)):
+            raise ValueError("extra.bulletin.photos: chất lượng ảnh phải từ 1 đến 100")
+        return settings
+
+    @property
+    def max_pixels(self) -> int:
+        return int(self.max_megapixels * 1_000_000)
+
+    def fingerprint(self) -> str:
+        """Everything that changes the encoded bytes."""
+        return json.dumps([VERSION, list(self.widths), self.webp_quality, self.jpeg_quality])
+
+
+@dataclass
+class PhotoInfo:
+    """What a source file is; ``error`` (Vietnamese) when it cannot be published."""
+
+    sha: str = ""
+    width: int = 0     # after EXIF orientation
+    height: int = 0
+    format: str = ""
+    error: str = ""
+    fix: str = ""
+
+
+@dataclass
+class Photo:
+    """One source photo below images/, as the site publishes it."""
+
+    src: str           # path below images/, "/" separators
+    path: Path
+    info: PhotoInfo
+    bytes: int = 0
+    key: str = ""      # hash of content + settings: names the renditions
+    widths: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.info.error
+
+    def height_for(self, width: int) -> int:
+        return max(1, round(self.info.height * width / self.info.width))
+
+    @property
+    def largest(self) -> int:
+        return self.widths[-1]
+
+    def url(self, width: int, fmt: str) -> str:
+        """Site-relative URL of one rendition, e.g. ``images/2022/01/hoi-nghi.960.ab12cd34ef.webp``."""
+        return f"images/{output_stem(self.src)}.{width}.{self.key[:10]}.{fmt}"
+
+    def cached(self, cache: Path, width: int, fmt: str) -> Path:
+        return cache / "r" / self.key[:2] / f"{self.key}-{width}.{fmt}"
+
+
+def output_stem(src: str) -> str:
+    """Published name of a photo: each part slugified, so URLs are plain ASCII."""
+    parts = src.rsplit(".", 1)[0].split("/")
+    return "/".join(slugify(p) or "anh" for p in parts)
+
+
+def target_widths(width: int, wanted: tuple[int, ...]) -> list[int]:
+    """The widths to publish: never wider than the original (no upscaling)."""
+    return sorted({min(w, width) for w in wanted})
+
+
+def photo_key(sha: str, settings: PhotoSettings) -> str:
+    return hashlib.sha256(f"{sha}|{settings.fingerprint()}".encode()).hexdigest()
+
+
+# --- checking a source file -------------------------------------------------
+
+def probe(path: str, max_pixels: int) -> PhotoInfo:
+    """Read, hash and decode one file (JPEG at 1/8 scale: it still reads every byte).
+
+    Never raises: a problem is returned as ``PhotoInfo.error`` with a fix.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return PhotoInfo(error="không tìm thấy tệp ảnh",
+                         fix="kiểm tra tên tệp và thư mục (đường dẫn tính từ thư mục images/)")
+    except OSError:
+        return PhotoInfo(error="không đọc được tệp ảnh (thiếu quyền đọc hoặc lỗi ổ đĩa)",
+                         fix="kiểm tra quyền của tệp, hoặc chép lại ảnh vào images/")
+    info = PhotoInfo(sha=hashlib.sha256(data).hexdigest())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as im:
+                info.format = im.format or ""
+                if info.format not in ACCEPTED:
+                    info.error = f"định dạng ảnh {info.format} không dùng được trên trang tin"
+                    info.fix = "lưu lại ảnh dạng JPEG (.jpg)"
+                    return info
+                width, height = im.size
+                if width * height > max_pixels:
+                    return _bomb(info, width, height)
+                if im.getexif().get(ORIENTATION) in (5, 6, 7, 8):
+                    width, height = height, width
+                info.width, info.height = width, height
+                if info.format in ("JPEG", "MPO"):
+                    im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
+                im.load()
+    except Image.DecompressionBombError:
+        return _bomb(info, 0, 0)
+    except UnidentifiedImageError:
+        info.error = "tệp không phải là ảnh (hoặc là dạng ảnh không đọc được, như HEIC)"
+        info.fix = "lưu lại ảnh dạng JPEG (.jpg) rồi chép vào images/"
+    except (OSError, ValueError, SyntaxError, EOFError) as e:
+        info.error = f"ảnh bị hỏng hoặc chưa chép hết ({e.__class__.__name__})"
+        info.fix = "chép lại tệp ảnh gốc từ máy ảnh hoặc điện thoại"
+    return info
+
+
+def _bomb(info: PhotoInfo, width: int, height: int) -> PhotoInfo:
+    size = f" ({width}×{height} điểm ảnh)" if width else ""
+    info.error = f"ảnh quá nhiều điểm ảnh{size}, có thể là tệp độc hại"
+    info.fix = "thu nhỏ ảnh (cạnh dài dưới 8000 điểm ảnh) rồi lưu lại"
+    return info
+
+
+class ProbeCache:
+    """``probe.json``: source path -> probe result, valid while size and mtime stay."""
+
+    def __init__(self, cache: Path, max_pixels: int):
+        self.file = cache / "probe.json"
+        self.max_pixels = max_pixels
+        self.entries: dict[str, list] = {}
+        self.changed = False
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            if data.get("v") == VERSION and data.get("max_pixels") == max_pixels:
+                self.entries = data["entries"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+
+    def get(self, src: str, stat: os.stat_result) -> PhotoInfo | None:
+        entry = self.entries.get(src)
+        if entry and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns:
+            return PhotoInfo(*entry[2:])
+        return None
+
+    def put(self, src: str, stat: os.stat_result, info: PhotoInfo) -> None:
+        self.entries[src] = [stat.st_size, stat.st_mtime_ns, info.sha, info.width,
+                             info.height, info.format, info.error, info.fix]
+        self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            _write_atomic(self.file, json.dumps(
+                {"v": VERSION, "max_pixels": self.max_pixels, "entries": self.entries},
+                ensure_ascii=False).encode("utf-8"))
+            self.changed = False
+
+
+# --- making the renditions --------------------------------------------------
+
+def encode(path: str, widths: list[int], settings: PhotoSettings, targets: dict) -> int:
+    """Write every rendition of one photo; ``targets`` maps (width, fmt) -> cache path.
+
+    Returns the number of files written. Runs in a worker process.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        Image.MAX_IMAGE_PIXELS = max(settings.max_pixels, Image.MAX_IMAGE_PIXELS or 0)
+        with Image.open(path) as im:
+            top = widths[-1]
+            if im.format in ("JPEG", "MPO"):
+                # Decode at a reduced scale that is still at least as big as needed.
+                turned = im.getexif().get(ORIENTATION) in (5, 6, 7, 8)
+                full_w = im.height if turned else im.width
+                scale = top / full_w
+                im.draft("RGB", (max(1, int(im.width * scale)), max(1, int(im.height * scale))))
+            image = _to_srgb(ImageOps.exif_transpose(im))
+    image.info.clear()  # never carry EXIF, XMP or comments over
+    written = 0
+    for width in reversed(widths):
+        height = max(1, round(image.height * width / image.width))
+        if image.size != (width, height):
+            image = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        for fmt in FORMATS:
+            out = targets.get((width, fmt))
+            if out is None:
+                continue
+            _write_atomic(Path(out), _encoded(image, fmt, settings))
+            written += 1
+    return written
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """RGB or RGBA in sRGB; a profile that cannot be converted is dropped (browsers assume sRGB)."""
+    icc = image.info.get("icc_profile")
+    alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    mode = "RGBA" if alpha else "RGB"
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if "srgb" not in (ImageCms.getProfileDescription(source) or "").lower().replace(" ", ""):
+                if image.mode not in ("RGB", "RGBA", "CMYK", "L"):
+                    image = image.convert(mode)
+                converted = ImageCms.profileToProfile(
+                    image, source, ImageCms.createProfile("sRGB"),
+                    outputMode="RGBA" if image.mode == "RGBA" else "RGB")
+                if converted is not None:
+                    image = converted
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass
+    return image if image.mode == mode else image.convert(mode)
+
+
+def _encoded(image: Image.Image, fmt: str, settings: PhotoSettings) -> bytes:
+    buf = io.BytesIO()
+    if fmt == "webp":
+        image.save(buf, "WEBP", quality=settings.webp_quality, method=4)
+    else:
+        if image.mode == "RGBA":  # JPEG has no transparency: lay the photo on white
+            flat = Image.new("RGB", image.size, (255, 255, 255))
+            flat.paste(image, mask=image.getchannel("A"))
+            image = flat
+        image.save(buf, "JPEG", quality=settings.jpeg_quality, optimize=True, progressive=True)
+    return buf.getvalue()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+# --- publishing -------------------------------------------------------------
+
+class Publisher:
+    """Encode what the cache lacks, in worker processes, then copy renditions to the site.
+
+    ``start()`` returns at once so the encodes overlap the page rendering;
+    ``finish()`` waits for them and copies every rendition into the site.
+    """
+
+    def __init__(self, photos: list[Photo], settings: PhotoSettings, cache: Path):
+        self.photos, self.settings, self.cache = photos, settings, cache
+        self.jobs: list[tuple[Photo, dict]] = []
+        self.futures: list = []
+        self.pool = None
+        self.started = 0.0
+
+    def start(self) -> None:
+        import multiprocessing
+        import threading
+        import time
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.started = time.perf_counter()
+        for photo in self.photos:
+            targets = {(w, f): str(photo.cached(self.cache, w, f))
+                       for w in photo.widths for f in FORMATS
+                       if not photo.cached(self.cache, w, f).exists()}
+            if targets:
+                self.jobs.append((photo, targets))
+        workers = min(len(self.jobs), self.settings.workers or os.cpu_count() or 1)
+        if workers > 1:
+            # fork is quick; a threaded process (mkdocs serve) must spawn instead.
+            method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+            self.futures = [self.pool.submit(encode, str(p.path), p.widths, self.settings, t)
+                            for p, t in self.jobs]
+
+    def finish(self, site_dir: Path) -> dict:
+        """Wait, copy into ``site_dir``; raises RuntimeError naming a photo that failed."""
+        import shutil
+        import time
+
+        try:
+            for i, (photo, targets) in enumerate(self.jobs):
+                try:
+                    if self.pool is not None:
+                        self.futures[i].result()
+                    else:
+                        encode(str(photo.path), photo.widths, self.settings, targets)
+                except Exception as e:  # a worker's error, named with its photo
+                    raise RuntimeError(f"không mã hoá được ảnh images/{photo.src}: {e}") from e
+        finally:
+            self.cancel()
+        published = original = 0
+        for photo in self.photos:
+            original += photo.bytes
+            for width in photo.widths:
+                for fmt in FORMATS:
+                    source = photo.cached(self.cache, width, fmt)
+                    target = site_dir / photo.url(width, fmt)
+                    size = source.stat().st_size
+                    published += size
+                    if not (target.exists() and target.stat().st_size == size):
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copyfile(source, target)
+        return {"photos": len(self.photos), "encoded": len(self.jobs),
+                "reused": len(self.photos) - len(self.jobs),
+                "seconds": round(time.perf_counter() - self.started, 3),
+                "original_bytes": original, "published_bytes": published}
+
+    def cancel(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None

@@ -1,0 +1,267 @@
+"""Find the photos in every article, check them, and know each article's lead photo.
+
+Runs inside ``build.prepare`` so that the build and the ``check`` command
+report exactly the same problems. Checking decodes each new or changed photo
+once (in parallel); unchanged ones come from ``probe.json``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import SiteConfig
+from .images import Photo, PhotoInfo, PhotoSettings, ProbeCache, photo_key, probe, target_widths
+from .model import Article
+from .problems import Problems
+from .text import nfc
+
+_ALT = r"(?P<alt>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)"
+_TITLE = r"""(?P<title>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))"""
+_INLINE = re.compile(r"!\[" + _ALT + r"\]\(\s*(?P<src><[^<>\n]*>|[^\s()<>]+)(?:\s+" + _TITLE + r")?\s*\)")
+_REFERENCE = re.compile(r"!\[" + _ALT + r"\]\s?\[(?P<ref>[^\[\]]*)\]")
+_DEFINITION = re.compile(r"^ {0,3}\[(?P<ref>[^\[\]]+)\]:\s*(?P<src><[^<>\n]*>|\S+)(?:\s+" + _TITLE + r")?\s*$",
+                         re.MULTILINE)
+_FENCE = re.compile(r"^ {0,3}(```|~~~)[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)", re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+# The credit ends the caption: "… hội nghị. Ảnh: Xuân Nghiệp" (also "(Ảnh: …)" or "- Ảnh: …").
+_CREDIT = re.compile(r"(?:^|[\s(\[–—-])\s*ảnh\s*:\s*(?P<credit>[^()\[\]]+?)\s*[)\]]?\s*$", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_ESCAPE = re.compile(r"\\(.)")
+
+
+@dataclass
+class PhotoRef:
+    """One photo as written in an article body."""
+
+    src: str           # as written
+    line: int
+    alt: str           # the reporter's alt text (may be empty)
+    title: str         # caption + credit, as written
+    key: str = ""      # normalised path below images/, "" when refused
+
+    @property
+    def caption(self) -> str:
+        return split_caption(self.title)[0]
+
+    @property
+    def credit(self) -> str:
+        return split_caption(self.title)[1]
+
+
+@dataclass
+class Catalog:
+    """Every photo the articles use, and each article's photos and lead photo."""
+
+    settings: PhotoSettings
+    cache: Path
+    photos: dict[str, Photo] = field(default_factory=dict)       # key -> Photo
+    refs: dict[int, list[PhotoRef]] = field(default_factory=dict)  # id(article) -> refs
+    leads: dict[int, str] = field(default_factory=dict)          # id(article) -> key
+
+    def find(self, src: str) -> Photo | None:
+        """The usable photo for a path as written in an article, or None."""
+        photo = self.photos.get(normalise(src) or "")
+        return photo if photo is not None and photo.ok else None
+
+    def lead(self, article: Article) -> Photo | None:
+        """The article's lead photo: front-matter ``image``, else its first photo."""
+        key = self.leads.get(id(article))
+        photo = self.photos.get(key) if key else None
+        return photo if photo is not None and photo.ok else None
+
+    def share_url(self, src: str) -> str | None:
+        """Site-relative URL of the largest JPEG of a photo (for og:image, feeds)."""
+        photo = self.find(src)
+        return photo.url(photo.largest, "jpg") if photo is not None else None
+
+    def used_by(self, articles: list[Article]) -> list[Photo]:
+        """The usable photos of these articles (each once): what the site publishes."""
+        keys = {}
+        for article in articles:
+            for ref in self.refs.get(id(article), []):
+                keys.setdefault(ref.key, None)
+            keys.setdefault(self.leads.get(id(article)), None)
+        return [p for k, p in ((k, self.photos.get(k)) for k in keys if k) if p is not None and p.ok]
+
+
+def split_caption(title: str) -> tuple[str, str]:
+    """'Đại biểu dự hội nghị. Ảnh: Xuân Nghiệp' -> ('Đại biểu dự hội nghị.', 'Xuân Nghiệp')."""
+    title = " ".join(nfc(title or "").split())
+    m = _CREDIT.search(title)
+    if not m:
+        return title, ""
+    caption = title[: m.start()].rstrip(" -–—([")
+    return caption.strip(), m.group("credit").strip()
+
+
+def normalise(src: str) -> str | None:
+    """The path below images/ for ``src``, or None when it leaves images/ or is a URL."""
+    src = nfc(src.strip().strip("<>").strip()).replace("\\", "/")
+    if not src or src.startswith("/") or _SCHEME.match(src) or "?" in src or "#" in src:
+        return None
+    parts = [p for p in src.split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        return None
+    return "/".join(parts)
+
+
+def find_refs(body: str, first_line: int) -> list[PhotoRef]:
+    """Every Markdown image in ``body`` with its line in the file; code is skipped."""
+    text = _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, body))
+    definitions = {}
+    for m in _DEFINITION.finditer(text):
+        definitions.setdefault(m.group("ref").strip().lower(), m)
+    found = []
+    for m in _INLINE.finditer(text):
+        found.append((m.start(), m.group("alt"), m.group("src"), m.group("title")))
+    for m in _REFERENCE.finditer(text):
+        d = definitions.get((m.group("ref") or m.group("alt")).strip().lower())
+        if d is not None:
+            found.append((m.start(), m.group("alt"), d.group("src"), d.group("title")))
+    found.sort()
+    return [PhotoRef(src.strip("<>"), first_line + text.count("\n", 0, start),
+                     _unescape(alt), _unescape(title[1:-1]) if title else "")
+            for start, alt, src, title in found]
+
+
+def _blank(m: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", m.group(0))
+
+
+def _unescape(text: str) -> str:
+    return " ".join(nfc(_ESCAPE.sub(r"\1", text)).split())
+
+
+def check_photos(articles: list[Article], root: Path, site: SiteConfig, problems: Problems) -> Catalog:
+    """Check every photo of every article; errors and warnings go to ``problems``."""
+    try:
+        settings = PhotoSettings.from_dict((site.extra or {}).get("photos"))
+    except ValueError as e:
+        problems.error(root / "mkdocs.yml", 1, str(e), "sửa khối extra.bulletin.photos trong mkdocs.yml")
+        settings = PhotoSettings()
+    images = (root / site.images_dir).resolve()
+    catalog = Catalog(settings, (root / settings.cache_dir).resolve())
+    wanted: dict[str, list[tuple[Article, PhotoRef]]] = {}
+    for article in articles:
+        refs = find_refs(article.body, article.body_line)
+        catalog.refs[id(article)] = refs
+        for ref in refs:
+            ref.key = normalise(ref.src) or ""
+            if not ref.key:
+                problems.error(article.path, ref.line, f"ảnh '{ref.src}' nằm ngoài thư mục images/",
+                               "chép ảnh vào images/ và ghi đường dẫn tính từ images/, "
+                               "ví dụ '2022/01/hoi-nghi.jpg' (không dùng '../', '/' ở đầu hay địa chỉ web)")
+                continue
+            wanted.setdefault(ref.key, []).append((article, ref))
+            if not ref.title or not ref.caption:
+                problems.warning(article.path, ref.line, f"ảnh '{ref.src}' chưa có chú thích",
+                                 'thêm chú thích trong ngoặc kép sau đường dẫn, ví dụ '
+                                 '![](2022/01/hoi-nghi.jpg "Đại biểu dự hội nghị. Ảnh: Xuân Nghiệp")')
+        first = next((r.key for r in refs if r.key), None)
+        if article.image:
+            key = normalise(article.image)
+            if key is None:
+                problems.error(article.path, article.line_of("image"),
+                               f"ảnh đại diện '{article.image}' nằm ngoài thư mục images/",
+                               "ghi đường dẫn tính từ images/, ví dụ 'image: 2022/01/hoi-nghi.jpg'")
+            else:
+                wanted.setdefault(key, []).append((article, PhotoRef(article.image, article.line_of("image"), "", "", key)))
+            first = key
+        if first:
+            catalog.leads[id(article)] = first
+
+    _probe_all(catalog, images, wanted)
+    limit = int(settings.max_mb * 1024 * 1024)
+    for key, uses in wanted.items():
+        photo = catalog.photos[key]
+        for article, ref in uses:
+            if not photo.ok:
+                problems.error(article.path, ref.line, f"ảnh '{ref.src}': {photo.info.error}", photo.info.fix)
+            elif photo.bytes > limit:
+                problems.warning(article.path, ref.line,
+                                 f"ảnh '{ref.src}' nặng {photo.bytes / 1048576:.1f} MB "
+                                 f"(quá {settings.max_mb:g} MB)",
+                                 "thu nhỏ ảnh trước khi chép vào images/ (cạnh dài khoảng 2000–3000 điểm ảnh)")
+    return catalog
+
+
+def _probe_all(catalog: Catalog, images: Path, wanted: dict) -> None:
+    """Fill ``catalog.photos`` for every wanted key: stat, then probe what is new."""
+    settings = catalog.settings
+    cache = ProbeCache(catalog.cache, settings.max_pixels)
+    todo: list[tuple[Photo, os.stat_result]] = []
+    for key in wanted:
+        path = _locate(images, key)
+        photo = Photo(key, path if path is not None else images / key, PhotoInfo())
+        catalog.photos[key] = photo
+        if path is None:
+            photo.info = probe(str(images / key), settings.max_pixels)  # names the problem
+            continue
+        if not _inside(path, images):
+            photo.info = PhotoInfo(error="ảnh là liên kết trỏ ra ngoài thư mục images/",
+                                   fix="chép chính tệp ảnh vào images/ thay cho liên kết")
+            continue
+        try:
+            stat = path.stat()
+        except OSError:
+            photo.info = probe(str(path), settings.max_pixels)
+            continue
+        photo.bytes = stat.st_size
+        cached = cache.get(key, stat)
+        if cached is not None:
+            photo.info = cached
+        else:
+            todo.append((photo, stat))
+    paths = [str(p.path) for p, _ in todo]
+    if len(todo) >= 8 and _workers(settings) > 1:
+        with ProcessPoolExecutor(_workers(settings)) as pool:
+            infos = list(pool.map(probe, paths, [settings.max_pixels] * len(paths), chunksize=4))
+    else:
+        infos = [probe(p, settings.max_pixels) for p in paths]
+    for (photo, stat), info in zip(todo, infos):
+        photo.info = info
+        if info.sha:  # a file that could not be read is tried again next time
+            cache.put(photo.src, stat, info)
+    for photo in catalog.photos.values():
+        if photo.ok:
+            photo.key = photo_key(photo.info.sha, settings)
+            photo.widths = target_widths(photo.info.width, settings.widths)
+    try:
+        cache.save()
+    except OSError:
+        pass  # a read-only checkout still builds, only slower
+
+
+def _workers(settings: PhotoSettings) -> int:
+    return settings.workers or os.cpu_count() or 1
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder)
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def _locate(images: Path, key: str) -> Path | None:
+    """The file for ``key``; names stored in NFD (macOS) or with another case of the extension match too."""
+    path = images / key
+    if path.is_file():
+        return path
+    parent = images
+    for part in key.split("/"):
+        try:
+            names = {unicodedata.normalize("NFC", n): n for n in os.listdir(parent)}
+        except OSError:
+            return None
+        real = names.get(part) or next((n for c, n in names.items() if c.lower() == part.lower()), None)
+        if real is None:
+            return None
+        parent = parent / real
+    return parent if parent.is_file() else None
