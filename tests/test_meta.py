@@ -1,0 +1,153 @@
+"""Sharing metadata: Open Graph, Twitter card, NewsArticle JSON-LD, 404, robots.txt."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import sitebuild
+from pubfixtures import EVIL, EVIL_SUMMARY, Head, jpeg, make, pub
+from toasoan import meta
+
+
+def test_render_head_escapes_every_value():
+    article = make(title=EVIL, summary=EVIL_SUMMARY, tags=["a & b", "<i>x</i>"], image="2026/11/a.jpg")
+    p = pub()
+    html = meta.render_head(meta.article_tags(p, article, "https://example.org/bao/x/"),
+                            meta.news_article(p, article, "https://example.org/bao/x/"),
+                            meta.feed_links(p, 'Mục "A" & <B>', "chinh-tri/"))
+    assert "<script>alert" not in html and "</script><b>" not in html
+    head = Head(html)
+    assert head.first("og:title") == EVIL
+    assert head.first("og:description") == EVIL_SUMMARY
+    assert head.all("article:tag") == ["a & b", "<i>x</i>"]
+    assert [l["title"] for l in head.links][0] == 'Mục "A" & <B> (RSS)'
+    # One script element only: the JSON-LD did not close it early.
+    assert html.count("</script>") == 1
+    data = json.loads(head.json_ld[0])
+    assert data["headline"] == EVIL and data["description"] == EVIL_SUMMARY
+
+
+def test_json_for_script_cannot_break_out():
+    data = {"a": "</script><script>alert(1)</script>", "b": "<!-- & -->", "c": "\u2028"}
+    text = meta.json_for_script(data)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == data
+
+
+def test_article_tags_and_news_article():
+    article = make(title="Hội nghị", section="chinh-tri", tags=["Đảng bộ", "Ba Bể"],
+                   image="2026/11/hoi-nghi.jpg", date="2026-11-24 09:00", updated="2026-11-24 15:30")
+    p = pub()
+    head = Head(meta.render_head(meta.article_tags(p, article, "https://example.org/bao/2026/11/hn/",
+                                                   ["https://example.org/bao/tac-gia/xuan-nghiep/"])))
+    assert head.first("og:type") == "article"
+    assert head.first("og:locale") == "vi_VN"
+    assert head.first("og:image") == "https://example.org/bao/images/2026/11/hoi-nghi.jpg"
+    assert head.first("article:published_time") == "2026-11-24T09:00:00+07:00"
+    assert head.first("article:modified_time") == "2026-11-24T15:30:00+07:00"
+    assert head.first("article:section") == "Chính trị"
+    assert head.all("article:tag") == ["Đảng bộ", "Ba Bể"]
+    assert head.first("twitter:card") == "summary_large_image"
+    assert head.first("twitter:image") == head.first("og:image")
+    data = meta.news_article(p, article, "https://example.org/bao/2026/11/hn/")
+    assert data["@type"] == "NewsArticle"
+    assert data["image"] == ["https://example.org/bao/images/2026/11/hoi-nghi.jpg"]
+    assert data["datePublished"] == "2026-11-24T09:00:00+07:00"
+    assert data["dateModified"] == "2026-11-24T15:30:00+07:00"
+    assert data["author"] == [{"@type": "Person", "name": "Xuân Nghiệp"}]
+    assert data["publisher"]["name"] == "Báo <Mẫu>"
+    assert data["publisher"]["logo"]["url"] == "https://example.org/bao/assets/logo.png"
+
+
+def test_lead_image_from_body_and_photo_url_hook():
+    article = make(body='Mở đầu.\n\n![Ảnh](2026/11/dau-tien.jpg "Chú thích. Ảnh: A")\n\n![](2026/11/hai.jpg)')
+    assert meta.lead_image(article) == "2026/11/dau-tien.jpg"
+    assert pub().image_url(article) == "https://example.org/bao/images/2026/11/dau-tien.jpg"
+    # The photos stage may publish a resized copy under another URL.
+    p = pub(photo_url=lambda path: f"images/_r/{path.rsplit('.', 1)[0]}-1200.webp")
+    assert p.image_url(article) == "https://example.org/bao/images/_r/2026/11/dau-tien-1200.webp"
+    assert meta.image_type(p.image_url(article)) == "image/webp"
+    assert meta.lead_image(make(body="Không có ảnh.")) is None
+    assert Head(meta.render_head(meta.article_tags(pub(), make(body="x"), "u"))).first("twitter:card") == "summary"
+
+
+def test_page_tags_for_other_pages():
+    head = Head(meta.render_head(meta.page_tags(pub(), "Chính trị", "https://example.org/bao/chinh-tri/")))
+    assert head.first("og:type") == "website"
+    assert head.first("og:title") == "Chính trị"
+    assert head.first("og:locale") == "vi_VN"
+
+
+# --- the real build ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    built = sitebuild.build(tmp_path_factory.mktemp("meta"), {
+        "2026/evil.md": sitebuild.article(title=EVIL, date="2026-11-24 09:00", category="Chính trị",
+                                          tags=["a & b", "<i>x</i>"], summary=EVIL_SUMMARY, slug="bai-doc"),
+        "2026/plain.md": sitebuild.article(title="Khai mạc hội chợ", date="2026-11-20 08:00",
+                                           category="Kinh tế", image="2026/11/cho.jpg",
+                                           updated="2026-11-21 10:00"),
+    }, images={"2026/11/cho.jpg": jpeg()})
+    assert built.returncode == 0, built.log
+    return built
+
+
+def test_article_page_head(site):
+    page = site.html("2026/11/bai-doc/")
+    head = Head(page)
+    canonical = [l["href"] for l in head.links if l.get("rel") == "canonical"]
+    assert canonical == ["https://example.org/bao-bac-kan/2026/11/bai-doc/"]
+    assert head.first("og:type") == "article"
+    assert head.first("og:title") == EVIL
+    assert head.first("og:url") == canonical[0]
+    assert head.first("article:published_time") == "2026-11-24T09:00:00+07:00"
+    assert head.first("article:section") == "Chính trị"
+    assert head.all("article:tag") == ["a & b", "<i>x</i>"]
+    assert head.first("description") == EVIL_SUMMARY
+    ld = [json.loads(block) for block in head.json_ld]
+    article = next(d for d in ld if d.get("@type") == "NewsArticle")
+    assert article["headline"] == EVIL
+    assert article["author"][0]["name"] == "Xuân Nghiệp"
+    assert article["publisher"]["logo"]["url"].startswith("https://example.org/bao-bac-kan/")
+    feeds = {l["href"] for l in head.links if l.get("rel") == "alternate" and "type" in l}
+    assert "https://example.org/bao-bac-kan/feed.xml" in feeds
+    assert "https://example.org/bao-bac-kan/chinh-tri/atom.xml" in feeds
+
+
+def test_lead_image_and_modified_time(site):
+    head = Head(site.html("2026/11/khai-mac-hoi-cho/"))
+    image = head.first("og:image")
+    # Whatever rendition the photos stage publishes, og:image is absolute and exists.
+    assert image.startswith("https://example.org/bao-bac-kan/images/") and image.endswith(".jpg")
+    assert (site.site / image.removeprefix("https://example.org/bao-bac-kan/")).is_file()
+    assert head.first("article:modified_time") == "2026-11-21T10:00:00+07:00"
+    ld = next(json.loads(b) for b in head.json_ld if '"NewsArticle"' in b)
+    assert ld["image"] == [head.first("og:image")] and ld["dateModified"] == "2026-11-21T10:00:00+07:00"
+
+
+def test_no_page_lets_front_matter_markup_through(site):
+    for path in site.site.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in text, path
+        assert "</script><b>" not in text, path
+
+
+def test_other_pages_are_websites(site):
+    home = Head(site.html(""))
+    assert home.first("og:type") == "website"
+    assert any(json.loads(b).get("@type") == "WebSite" for b in home.json_ld)
+    section = Head(site.html("chinh-tri/"))
+    assert section.first("og:type") == "website"
+    assert any(l.get("href") == "https://example.org/bao-bac-kan/chinh-tri/feed.xml" for l in section.links)
+
+
+def test_404_and_robots(site):
+    page = (site.site / "404.html").read_text(encoding="utf-8")
+    assert "Không tìm thấy trang" in page and 'name="robots" content="noindex"' in page
+    assert "/bao-bac-kan/feed.xml" in page
+    robots = (site.site / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://example.org/bao-bac-kan/sitemap.xml" in robots
+    assert "User-agent: *" in robots
