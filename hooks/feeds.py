@@ -71,7 +71,7 @@ def on_page_context(context, page, config, nav):
         title = pub.title if page.is_homepage else (page.title or pub.title)
         tags = meta.page_tags(pub, title, canonical)
         json_ld = meta.website(pub) if page.is_homepage else None
-        if listing_page is not None and listing_page.listing.kind == "section":
+        if listing_page is not None and listing_page.listing.kind == "section" and listing_page.items:
             links += meta.feed_links(pub, listing_page.listing.title, listing_page.listing.base_url)
     if not canonical:
         tags = [t for t in tags if t[1] != "og:url"]
