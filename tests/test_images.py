@@ -1,0 +1,153 @@
+"""Pillow work: probing source photos, making renditions, stripping metadata."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageCms, ImageOps
+
+from toasoan import images
+from toasoan.images import PhotoSettings, ProbeCache, encode, output_stem, photo_key, probe, target_widths
+
+GPS_IFD = 0x8825
+
+
+def camera_jpeg(width=1200, height=800, orientation=None, gps=True, quality=88, icc=False) -> bytes:
+    """A JPEG like a phone's: top half red, bottom half blue, EXIF orientation and GPS position."""
+    im = Image.new("RGB", (width, height), (220, 20, 20))
+    im.paste((20, 20, 220), (0, height // 2, width, height))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    if orientation:
+        exif[0x0112] = orientation
+    if gps:
+        exif[GPS_IFD] = {1: "N", 2: (22.0, 8.0, 30.0), 3: "E", 4: (105.0, 50.0, 12.0)}
+    extra = {"icc_profile": ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()} if icc else {}
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=quality, exif=exif, **extra)
+    return buf.getvalue()
+
+
+def png_bomb(width=40000, height=40000) -> bytes:
+    """A tiny PNG whose header claims a huge picture (a decompression bomb)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+def assert_no_metadata(path: Path) -> None:
+    """No EXIF, GPS or XMP anywhere in a published file."""
+    data = path.read_bytes()
+    assert b"Exif" not in data and b"PhoneMaker" not in data and b"xmpmeta" not in data, path
+    with Image.open(path) as im:
+        assert not im.getexif(), path
+        assert "exif" not in im.info and "xmp" not in im.info, path
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_target_widths_never_upscale():
+    assert target_widths(4000, (480, 960, 1600)) == [480, 960, 1600]
+    assert target_widths(1000, (480, 960, 1600)) == [480, 960, 1000]
+    assert target_widths(960, (480, 960, 1600)) == [480, 960]
+    assert target_widths(300, (480, 960, 1600)) == [300]
+
+
+def test_output_names_are_plain_ascii():
+    assert output_stem("2022/01/Hội nghị tỉnh.JPG") == "2022/01/hoi-nghi-tinh"
+    assert output_stem("sample/đường đèo.jpeg") == "sample/duong-deo"
+
+
+def test_settings_from_mkdocs_yml():
+    s = PhotoSettings.from_dict({"widths": [1600, 480], "max_mb": 5, "webp_quality": "70"})
+    assert s.widths == (480, 1600) and s.max_mb == 5.0 and s.webp_quality == 70
+    assert PhotoSettings.from_dict(None) == PhotoSettings()
+    with pytest.raises(ValueError, match="khoá lạ"):
+        PhotoSettings.from_dict({"width": [480]})
+    with pytest.raises(ValueError, match="chất lượng"):
+        PhotoSettings.from_dict({"jpeg_quality": 120})
+    # The key of the renditions changes with the settings that change their bytes.
+    assert photo_key("abc", s) != photo_key("abc", PhotoSettings())
+    assert photo_key("abc", PhotoSettings(max_mb=1)) == photo_key("abc", PhotoSettings())
+
+
+def test_probe_reads_size_after_orientation(tmp_path):
+    info = probe(str(write(tmp_path, "a.jpg", camera_jpeg(1200, 800, orientation=6))), 10**8)
+    assert not info.error and (info.width, info.height) == (800, 1200) and info.format == "JPEG"
+    assert len(info.sha) == 64
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("text.jpg", b"khong phai anh", "không phải là ảnh"),
+    ("cut.jpg", camera_jpeg()[:3000], "hỏng hoặc chưa chép hết"),
+    ("bomb.png", png_bomb(), "quá nhiều điểm ảnh"),
+])
+def test_probe_names_bad_files(tmp_path, name, data, message):
+    info = probe(str(write(tmp_path, name, data)), 100_000_000)
+    assert message in info.error and info.fix
+
+
+def test_probe_missing_file(tmp_path):
+    assert "không tìm thấy" in probe(str(tmp_path / "nope.jpg"), 10**8).error
+
+
+def test_probe_limit_is_configurable(tmp_path):
+    path = write(tmp_path, "a.jpg", camera_jpeg(1200, 800))
+    assert "quá nhiều điểm ảnh" in probe(str(path), 500_000).error
+    assert not probe(str(path), 1_000_000).error
+
+
+def test_encode_rotates_strips_and_sizes(tmp_path):
+    source = write(tmp_path, "a.jpg", camera_jpeg(2000, 1000, orientation=6, icc=True))
+    widths = target_widths(1000, (480, 960, 1600))
+    targets = {(w, f): str(tmp_path / f"out-{w}.{f}") for w in widths for f in images.FORMATS}
+    assert encode(str(source), widths, PhotoSettings(), targets) == len(targets)
+    with Image.open(source) as im:
+        upright = ImageOps.exif_transpose(im).convert("RGB")
+    for (width, fmt), out in targets.items():
+        assert_no_metadata(Path(out))
+        with Image.open(out) as im:
+            assert im.size == (width, width * 2), out
+            assert im.format == ("WEBP" if fmt == "webp" else "JPEG")
+            # The same colours where the upright original has them: the output is rotated.
+            for fx, fy in ((0.1, 0.1), (0.9, 0.9), (0.1, 0.9), (0.9, 0.1)):
+                got = im.convert("RGB").getpixel((int(fx * im.width), int(fy * im.height)))
+                want = upright.getpixel((int(fx * upright.width), int(fy * upright.height)))
+                assert all(abs(a - b) < 40 for a, b in zip(got, want)), (out, fx, fy, got, want)
+
+
+def test_encode_keeps_transparency_in_webp_and_flattens_jpeg(tmp_path):
+    im = Image.new("RGBA", (600, 300), (0, 0, 0, 0))
+    im.paste((10, 200, 10, 255), (0, 0, 300, 300))
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    source = write(tmp_path, "logo.png", buf.getvalue())
+    targets = {(480, "webp"): str(tmp_path / "o.webp"), (480, "jpg"): str(tmp_path / "o.jpg")}
+    encode(str(source), [480], PhotoSettings(), targets)
+    with Image.open(tmp_path / "o.webp") as w:
+        assert w.mode == "RGBA" and w.getpixel((470, 10))[3] == 0
+    with Image.open(tmp_path / "o.jpg") as j:
+        assert j.mode == "RGB" and min(j.getpixel((470, 10))) > 240
+
+
+def test_probe_cache_is_keyed_by_size_and_mtime(tmp_path):
+    path = write(tmp_path, "a.jpg", camera_jpeg())
+    cache = ProbeCache(tmp_path / "cache", 10**8)
+    info = probe(str(path), 10**8)
+    cache.put("a.jpg", path.stat(), info)
+    cache.save()
+    again = ProbeCache(tmp_path / "cache", 10**8)
+    assert again.get("a.jpg", path.stat()) == info
+    assert ProbeCache(tmp_path / "cache", 10**6).get("a.jpg", path.stat()) is None  # other limit
+    path.write_bytes(camera_jpeg(800, 600))
+    assert again.get("a.jpg", path.stat()) is None

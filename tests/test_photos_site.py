@@ -1,0 +1,157 @@
+"""Real site builds with fixture photos: figures, renditions, metadata, cache, bad photos."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+from PIL import Image, ImageOps
+
+import sitebuild
+from test_images import assert_no_metadata, camera_jpeg, png_bomb
+
+BODY = '''
+Đoạn mở đầu của bài viết.
+
+![](2022/01/hoi-nghi.jpg "Các đại biểu dự hội nghị. Ảnh: Xuân Nghiệp")
+
+Đoạn giữa bài.
+
+![Ruộng lúa chín](2022/01/xoay.jpg "Lúa chín trên ruộng bậc thang. Ảnh: Minh Đức")
+'''
+PHOTOS = {"2022/01/hoi-nghi.jpg": camera_jpeg(2000, 1200),
+          "2022/01/xoay.jpg": camera_jpeg(1200, 800, orientation=6),
+          "2022/01/nhap.jpg": camera_jpeg(600, 400)}
+ARTICLES = {
+    "2022/a.md": sitebuild.article(title="Bài có ảnh", body=BODY),
+    "2022/b.md": sitebuild.article(title="Bài có ảnh đại diện", date="2022-01-12 08:00",
+                                   image="2022/01/xoay.jpg", body="Chỉ có chữ."),
+    "2022/nhap.md": sitebuild.article(title="Bài nháp", draft=True,
+                                      body='![](2022/01/nhap.jpg "Ảnh của bài nháp.")'),
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("photos")
+    first = sitebuild.build(root, ARTICLES, images=PHOTOS)
+    assert first.returncode == 0, first.log
+    return first
+
+
+def test_figures_captions_and_srcset(site):
+    html = site.html("2022/01/bai-co-anh/")
+    figures = re.findall(r'<figure class="ts-figure">.*?</figure>', html, re.S)
+    assert len(figures) == 2
+    first, second = figures
+    assert '<span class="ts-figure__caption">Các đại biểu dự hội nghị.</span>' in first
+    assert '<span class="ts-figure__credit">Ảnh: Xuân Nghiệp</span>' in first
+    assert 'alt="Các đại biểu dự hội nghị."' in first and 'alt="Ruộng lúa chín"' in second
+    assert re.findall(r"hoi-nghi\.(\d+)\.\w+\.webp (\d+)w", first) == [("480", "480"), ("960", "960"), ("1600", "1600")]
+    assert 'width="960" height="576"' in first and 'loading="lazy"' not in first
+    # EXIF-rotated 1200×800 is published upright: 800 wide, never upscaled.
+    assert re.findall(r"xoay\.(\d+)\.\w+\.webp \d+w", second) == ["480", "800"]
+    assert 'width="800" height="1200"' in second and 'loading="lazy"' in second
+    for url in re.findall(r'(?:src|href)="\.\./\.\./\.\./(images/[^"]+)"', html):
+        assert (site.site / url).is_file(), url
+
+
+def test_outputs_exist_without_metadata_and_upright(site):
+    files = sorted((site.site / "images").rglob("*.*"))
+    assert len(files) == 10  # 3 + 2 widths, WebP and JPEG; the draft's photo is not published
+    assert not any("nhap" in f.name for f in files)
+    for f in files:
+        assert_no_metadata(f)
+        with Image.open(f) as im:
+            assert im.width in (480, 800, 960, 1600)
+    with Image.open(site.root / "images/2022/01/xoay.jpg") as im:
+        upright = ImageOps.exif_transpose(im).convert("RGB")
+    out = next(f for f in files if f.name.startswith("xoay.800") and f.suffix == ".jpg")
+    with Image.open(out) as im:
+        assert im.size == (800, 1200)
+        for x, y in ((100, 100), (700, 1100), (100, 1100), (700, 100)):
+            got, want = im.getpixel((x, y)), upright.getpixel((x, y))
+            assert all(abs(a - b) < 40 for a, b in zip(got, want)), (x, y, got, want)
+    # No original is published: the site holds only renditions.
+    assert not list(site.site.rglob("*.jpeg")) and not (site.site / "images/2022/01/xoay.jpg").exists()
+
+
+def test_thumbnails_in_lists_use_the_lead_photo(site):
+    home = site.html("")
+    thumbs = re.findall(r'<a class="ts-card__thumb" href="([^"]+)"[^>]*><picture>.*?</picture></a>', home, re.S)
+    assert "./2022/01/bai-co-anh/" in thumbs and "./2022/01/bai-co-anh-dai-dien/" in thumbs
+    lead = re.search(r'href="\./2022/01/bai-co-anh-dai-dien/".*?</a>', home, re.S).group(0)
+    assert "xoay.480." in lead and 'alt=""' in lead
+
+
+def test_second_build_encodes_nothing(site):
+    again = sitebuild.build(site.root, ARTICLES, images=PHOTOS)
+    assert again.returncode == 0, again.log
+    assert "mã hoá mới 0, dùng lại 2" in again.log
+    stats = json.loads((site.root / ".cache/photos/last-build.json").read_text())
+    assert stats["encoded"] == 0 and stats["reused"] == 2 and stats["photos"] == 2
+    assert len(list((site.site / "images").rglob("*.*"))) == 10
+
+
+def test_bad_photos_are_errors_naming_article_line_and_photo(tmp_path):
+    outside = tmp_path / "bi-mat.jpg"
+    outside.write_bytes(camera_jpeg(600, 400))
+    body = "\n".join([
+        "Đoạn đầu.", "",
+        '![](2022/khong-co.jpg "Thiếu tệp.")', "",
+        '![](2022/chu.jpg "Không phải ảnh.")', "",
+        '![](2022/cut.jpg "Chép dở.")', "",
+        '![](2022/bom.png "Bom.")', "",
+        '![](../bi-mat.jpg "Ra ngoài.")', "",
+        '![](/etc/passwd "Tuyệt đối.")', "",
+        '![](2022/lien-ket.jpg "Liên kết ra ngoài.")',
+    ])
+    (tmp_path / "images/2022").mkdir(parents=True)
+    os.symlink(outside, tmp_path / "images/2022/lien-ket.jpg")
+    built = sitebuild.build(tmp_path, {"2022/loi.md": sitebuild.article(title="Bài lỗi ảnh", body=body)},
+                            images={"2022/chu.jpg": b"day la chu, khong phai anh",
+                                    "2022/cut.jpg": camera_jpeg(1200, 800)[:4000],
+                                    "2022/bom.png": png_bomb()})
+    assert built.returncode != 0
+    # The body starts on line 8 (6 lines of front-matter and a blank line).
+    expected = [
+        (10, "ảnh '2022/khong-co.jpg': không tìm thấy tệp ảnh"),
+        (12, "ảnh '2022/chu.jpg': tệp không phải là ảnh"),
+        (14, "ảnh '2022/cut.jpg': ảnh bị hỏng hoặc chưa chép hết"),
+        (16, "ảnh '2022/bom.png': ảnh quá nhiều điểm ảnh"),
+        (18, "ảnh '../bi-mat.jpg' nằm ngoài thư mục images/"),
+        (20, "ảnh '/etc/passwd' nằm ngoài thư mục images/"),
+        (22, "ảnh '2022/lien-ket.jpg': ảnh là liên kết trỏ ra ngoài thư mục images/"),
+    ]
+    for line, message in expected:
+        assert f"articles/2022/loi.md:{line}: lỗi: {message}" in built.log, (line, message, built.log)
+    assert "Cách sửa:" in built.log
+    assert not (tmp_path / "site/images").exists()
+
+
+def test_missing_caption_and_big_file_are_warnings(tmp_path):
+    body = 'Đoạn đầu.\n\n![Chỉ có mô tả](2022/a.jpg)\n\n![](2022/b.jpg "Ảnh: Xuân Nghiệp")\n'
+    articles = {"2022/w.md": sitebuild.article(title="Bài cảnh báo", body=body)}
+    photos = {"2022/a.jpg": camera_jpeg(800, 600, quality=95), "2022/b.jpg": camera_jpeg(500, 400)}
+    strict = sitebuild.build(tmp_path, articles, images=photos, photos={"max_mb": 0.01})
+    assert strict.returncode != 0  # warnings fail --strict
+    assert "articles/2022/w.md:10: cảnh báo: ảnh '2022/a.jpg' chưa có chú thích" in strict.log
+    assert "articles/2022/w.md:12: cảnh báo: ảnh '2022/b.jpg' chưa có chú thích" in strict.log
+    assert re.search(r"w\.md:10: cảnh báo: ảnh '2022/a\.jpg' nặng 0\.0 MB \(quá 0\.01 MB\)", strict.log)
+    relaxed = sitebuild.build(tmp_path, articles, images=photos, strict=False, photos={"max_mb": 0.01})
+    assert relaxed.returncode == 0, relaxed.log
+    html = relaxed.html("2022/01/bai-canh-bao/")
+    assert 'alt="Chỉ có mô tả"' in html and '<span class="ts-figure__credit">Ảnh: Xuân Nghiệp</span>' in html
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_unreadable_photo_is_an_error(tmp_path):
+    built = sitebuild.build(tmp_path, {"2022/a.md": sitebuild.article(body='![](2022/a.jpg "Ảnh.")')},
+                            images={"2022/a.jpg": camera_jpeg()})
+    assert built.returncode == 0
+    (tmp_path / "images/2022/a.jpg").chmod(0)
+    (tmp_path / ".cache").rename(tmp_path / ".cache-old")
+    built = sitebuild.build(tmp_path, {})
+    assert "không đọc được tệp ảnh" in built.log and built.returncode != 0
