@@ -1,0 +1,247 @@
+"""Deploy and rollback against a real nginx on 127.0.0.1: never an error, never a mix."""
+
+from __future__ import annotations
+
+import getpass
+import grp
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from toasoan import deploy
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parent.parent
+PAGES = ("", "2026/11/bai-viet/", "feed.xml")
+
+
+def make_site(root: Path, mark: str) -> dict[str, bytes]:
+    """A small built site whose every file says which version it is (and is large
+    enough, ~200 KB, that a half-written or mixed response would show)."""
+    filler = (f"<p>Phiên bản {mark} – nội dung thử nghiệm.</p>\n" * 4000).encode("utf-8")
+    files = {
+        "index.html": b"<!doctype html><title>" + mark.encode() + b"</title>" + filler + b"<!-- end -->",
+        "2026/11/bai-viet/index.html": b"<!doctype html><h1>" + mark.encode() + b"</h1>" + filler,
+        "feed.xml": b"<?xml version='1.0'?><rss><channel><title>" + mark.encode() + b"</title></channel></rss>",
+    }
+    for i in range(40):   # enough files that a copy can be interrupted midway
+        files[f"assets/f{i}.css"] = f"/* {mark} {i} */".encode() * 50
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return files
+
+
+def expected(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {page: files[page + "index.html" if page == "" or page.endswith("/") else page] for page in PAGES}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def nginx(tmp_path):
+    """nginx serving <target>/current on loopback, as the current user; stopped at the end."""
+    binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("nginx is missing: scripts/setup.sh --test installs it")
+        pytest.skip("nginx is not installed (bash scripts/setup.sh --test installs it)")
+    target, run = tmp_path / "srv", tmp_path / "nginx"
+    target.mkdir()
+    run.mkdir()
+    port = _free_port()
+    # As root (CI) nginx would switch its workers to 'nobody', who cannot read pytest's tmp.
+    user = f"user {getpass.getuser()} {grp.getgrgid(os.getgid()).gr_name};" if os.geteuid() == 0 else ""
+    temp = " ".join(f"{kind}_temp_path {run / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (run / "nginx.conf").write_text(f"""
+{user}
+worker_processes 1;
+pid {run / 'nginx.pid'};
+error_log {run / 'error.log'} warn;
+events {{ worker_connections 64; }}
+http {{
+  access_log off;
+  {temp}
+  types {{ text/html html; application/xml xml; text/css css; }}
+  default_type application/octet-stream;
+  server {{
+    listen 127.0.0.1:{port};
+    root {target / 'current'};
+    disable_symlinks off;
+    location / {{ index index.html; }}
+  }}
+}}
+""", encoding="utf-8")
+    proc = subprocess.Popen([binary, "-p", str(run), "-e", str(run / "error.log"), "-c", str(run / "nginx.conf"),
+                             "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"nginx did not start: {proc.stderr.read().decode(errors='replace')}"
+                            f"{(run / 'error.log').read_text(errors='replace') if (run / 'error.log').exists() else ''}")
+            time.sleep(0.05)
+    try:
+        yield target, f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def serves(base: str, files: dict[str, bytes]) -> bool:
+    return all(fetch(base + page) == (200, body) for page, body in expected(files).items())
+
+
+def test_switch_under_load_and_rollback(nginx, tmp_path):
+    target, base = nginx
+    site_a, site_b = tmp_path / "a", tmp_path / "b"
+    files_a, files_b = make_site(site_a, "A"), make_site(site_b, "B")
+    deploy.deploy(site_a, target, keep=3)
+    assert serves(base, files_a)
+
+    versions = {page: {expected(files_a)[page]: "A", expected(files_b)[page]: "B"} for page in PAGES}
+    seen, bad, stop = [], [], threading.Event()
+
+    def reader():
+        # Bounded: stops when told, or after 20 s / 20,000 requests whatever happens.
+        end, count = time.monotonic() + 20, 0
+        while not stop.is_set() and time.monotonic() < end and count < 20000:
+            for page in PAGES:
+                status, body = fetch(base + page)
+                count += 1
+                version = versions[page].get(body) if status == 200 else None
+                (seen if version else bad).append((page, version or f"HTTP {status}, {len(body)} byte"))
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for i in range(12):   # A → B → A → …: each deploy is a new release and a switch
+        deploy.deploy(site_b if i % 2 == 0 else site_a, target, keep=3)
+        time.sleep(0.05)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert not bad, bad[:5]
+    assert len(seen) > 100, "too few requests overlapped the switches to prove anything"
+    assert {v for _, v in seen} == {"A", "B"}, "the readers never saw both versions"
+    assert serves(base, files_a)   # the last deploy (i = 11) was A
+
+    names = deploy.releases(target)
+    assert len(names) == 3 and deploy.current(target) == names[-1]
+    assert os.readlink(target / "current") == f"releases/{names[-1]}"
+    assert deploy.rollback(target) == names[-2]
+    assert serves(base, files_b)
+    assert deploy.rollback(target) == names[-3]
+    assert serves(base, files_a)
+    with pytest.raises(deploy.DeployError):
+        deploy.rollback(target)   # nothing older is kept
+    assert serves(base, files_a)
+
+
+def test_failed_copy_leaves_the_site_unchanged(nginx, tmp_path):
+    target, base = nginx
+    files_a = make_site(tmp_path / "a", "A")
+    make_site(tmp_path / "b", "B")
+    deploy.deploy(tmp_path / "a", target)
+    before = (deploy.releases(target), os.readlink(target / "current"))
+    copied = []
+
+    def failing_copy(src, dst):
+        if len(copied) == 10:
+            raise OSError(28, "No space left on device")
+        copied.append(src)
+        return shutil.copy2(src, dst)
+
+    with pytest.raises(OSError):
+        deploy.deploy(tmp_path / "b", target, copy=failing_copy)
+    assert (deploy.releases(target), os.readlink(target / "current")) == before
+    assert not list((target / "releases").glob(".partial-*"))
+    assert serves(base, files_a)
+
+
+def test_refuses_a_site_that_was_not_built(nginx, tmp_path):
+    target, base = nginx
+    files_a = make_site(tmp_path / "a", "A")
+    deploy.deploy(tmp_path / "a", target)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(deploy.DeployError):
+        deploy.deploy(tmp_path / "empty", target)
+    assert serves(base, files_a)
+
+
+KILLED_DEPLOY = """
+import shutil, sys, time
+sys.path.insert(0, {repo!r})
+from toasoan import deploy
+def slow_copy(src, dst):
+    time.sleep(0.05)   # a slow upload, so the test can kill it midway
+    return shutil.copy2(src, dst)
+deploy.deploy(sys.argv[1], sys.argv[2], copy=slow_copy)
+"""
+
+
+def test_killed_deploy_leaves_the_site_unchanged(nginx, tmp_path):
+    target, base = nginx
+    files_a, files_b = make_site(tmp_path / "a", "A"), make_site(tmp_path / "b", "B")
+    deploy.deploy(tmp_path / "a", target)
+    before = (deploy.releases(target), os.readlink(target / "current"))
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED_DEPLOY.format(repo=str(REPO)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path / "b"), str(target)])
+    deadline = time.monotonic() + 20
+    while not any(p.is_file() for d in (target / "releases").glob(".partial-*") for p in d.rglob("*")):
+        assert proc.poll() is None and time.monotonic() < deadline, "the deploy ended before it could be killed"
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert (deploy.releases(target), os.readlink(target / "current")) == before
+    assert serves(base, files_a)
+    # The next deploy cleans the leftover and goes through.
+    deploy.deploy(tmp_path / "b", target)
+    assert not list((target / "releases").glob(".partial-*"))
+    assert serves(base, files_b)
+
+
+def test_command_line(tmp_path, capsys):
+    make_site(tmp_path / "site", "A")
+    target = tmp_path / "srv"
+    assert deploy.main(["deploy", str(target), "--site", str(tmp_path / "site"), "--keep", "2"]) == 0
+    assert deploy.main(["deploy", str(target), "--site", str(tmp_path / "site"), "--keep", "2"]) == 0
+    assert deploy.main(["deploy", str(target), "--site", str(tmp_path / "site"), "--keep", "2"]) == 0
+    assert len(deploy.releases(target)) == 2
+    assert deploy.main(["rollback", str(target)]) == 0
+    assert deploy.main(["rollback", str(target)]) == 1
+    assert "Lỗi:" in capsys.readouterr().err
+    assert deploy.main(["releases", str(target)]) == 0
+    assert deploy.main(["deploy", str(target), "--site", str(tmp_path / "nothing")]) == 1
