@@ -1,0 +1,275 @@
+"""Read one article saved as plain text by the old website.
+
+The format (one article per file): the title on the first line; a lead that
+usually starts with a dateline ("Sáng 13/01, …", "(BBK) - Tối 20/6, …");
+paragraphs; each photo caption written twice on consecutive lines; the
+author's name(s) alone on a line near the end; a leftover "Xem thêm" link label.
+Nothing here touches files: :mod:`toasoan.importer` does that.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .config import SiteConfig
+from .newarticle import split_names
+from .text import fold, nfc
+
+# Part of the day in a dateline → the time written in the article (documented
+# in README). "Ngày 13/01" or a bare "13/01" says no time: 08:00, reported.
+PART_TIMES = {
+    "rang sang": (6, 0), "sang": (8, 0), "trua": (11, 30), "chieu": (15, 0),
+    "toi": (19, 30), "dem": (21, 0), "khuya": (23, 0),
+}
+NO_PART_TIME = (8, 0)
+
+# Matched on the folded lead (lower case, no diacritics, đ→d).
+_DATELINE = re.compile(
+    r"^(?:\([^)]{1,30}\)\s*[-–—:]?\s*)?"              # "(BBK) - "
+    r"(?:[a-z]{2,8}\s*[-–—]\s*)?"                      # "BBK - "
+    r"(?:(?:vao|luc)\s+)?"
+    r"(?:(?P<hour>\d{1,2})\s*(?:h|gio)\s*(?P<minute>\d{1,2})?(?:\s*phut)?\s*,?\s*)?"
+    r"(?P<part>rang sang|sang|trua|chieu|toi|dem|khuya)?\s*"
+    r"(?:(?:hom\s+)?nay\s*|qua\s*)?(?:ngay\s*)?\(?\s*"
+    r"(?P<day>\d{1,2})\s*(?:[/.-]|thang)\s*(?P<month>\d{1,2})"
+    r"(?:\s*(?:[/.-]|nam)\s*(?P<year>\d{4}))?\s*\)?"
+    r"(?!\s*[/.-]?\d)")
+_XEM_THEM = re.compile(r"^xem them\W*$")
+_SPACES = re.compile(r"[\s\u00a0\u200b\u2000-\u200a\u202f\ufeff]+")
+_SENTENCE_END = re.compile(r"[.!?:;…,\"”]$|/\.$")
+_PARENS = re.compile(r"\s*\([^)]*\)")
+# "Theo TTXVN", "Bài, ảnh: Minh Đức": the words before the names.
+_BYLINE_HEAD = re.compile(r"^(?:(?:theo|nguồn)\s*:?\s+|(?:bài|tin|ảnh)(?:\s*(?:,|và)\s*ảnh)?\s*:\s*)",
+                          re.IGNORECASE)
+_CITY = re.compile(r"^(thanh pho|thi xa|huyen|quan)\s+", re.IGNORECASE)
+
+
+@dataclass
+class Note:
+    line: int
+    message: str
+    fix: str = ""
+
+
+@dataclass
+class Legacy:
+    """What one legacy file says, and what could not be determined."""
+
+    title: str
+    date: datetime
+    authors: list[str]
+    location: str
+    blocks: list[tuple[str, str]]      # ("p", text) or ("photo", caption)
+    notes: list[Note] = field(default_factory=list)
+    undated: bool = False               # no usable dateline: imported as a draft
+    anonymous: bool = False             # no author line found
+
+    @property
+    def captions(self) -> list[str]:
+        return [text for kind, text in self.blocks if kind == "photo"]
+
+    @property
+    def uncertain(self) -> bool:
+        return self.undated or self.anonymous
+
+
+def clean_lines(text: str) -> list[tuple[int, str]]:
+    """Numbered non-empty lines, NFC, with every run of spaces (NBSP too) made one space."""
+    out = []
+    for number, line in enumerate(nfc(text).split("\n"), start=1):
+        line = _SPACES.sub(" ", line).strip()
+        if line:
+            out.append((number, line))
+    return out
+
+
+def fold_case(text: str) -> str:
+    """Drop diacritics (đ→d) but keep upper and lower case."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def _place_patterns(site: SiteConfig) -> list[tuple[re.Pattern, str]]:
+    patterns = []
+    for district in site.districts:
+        plain = fold_case(district)
+        m = _CITY.match(plain)
+        proper = plain[m.end():] if m else plain
+        words = r"\s+".join(re.escape(w) for w in proper.split())
+        if m and m.group(1).lower() in ("thanh pho", "thi xa"):
+            # "Bắc Kạn" alone is the province: a city needs its "thành phố" / "TP".
+            head = r"(?:thanh pho|thi xa|tp\.?|tx\.?)\s+"
+        else:
+            head = r"(?:huyen\s+)?"
+        patterns.append((re.compile(r"(?<!\w)" + head + r"(?P<name>" + words + r")(?!\w)",
+                                    re.IGNORECASE), district))
+    return patterns
+
+
+def find_place(text: str, patterns: list[tuple[re.Pattern, str]]) -> str | None:
+    """The district named first in ``text``, ignoring diacritics.
+
+    The name must be capitalised as a name ("Chợ Mới", not "chợ mới" — a new market).
+    """
+    plain = fold_case(text)
+    best: tuple[int, str] | None = None
+    for pattern, district in patterns:
+        for m in pattern.finditer(plain):
+            if all(w[0].isupper() for w in m.group("name").split()):
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), district)
+                break
+    return best[1] if best else None
+
+
+def parse_dateline(lead: str, year: int) -> tuple[datetime | None, str]:
+    """The date in a lead's dateline, and a note when the time of day was not given."""
+    m = _DATELINE.match(fold(lead))
+    if not m:
+        return None, "không thấy ngày tháng ở đầu đoạn mở đầu"
+    note = ""
+    if m.group("hour"):
+        hour, minute = int(m.group("hour")), int(m.group("minute") or 0)
+        if m.group("part") in ("chieu", "toi", "dem") and hour < 12:
+            hour += 12
+    elif m.group("part"):
+        hour, minute = PART_TIMES[m.group("part")]
+    else:
+        hour, minute = NO_PART_TIME
+        note = f"dòng ngày tháng không ghi buổi; đặt giờ {hour:02d}:{minute:02d}"
+    try:
+        when = datetime(int(m.group("year") or year), int(m.group("month")), int(m.group("day")),
+                        hour, minute)
+    except ValueError:
+        return None, f"ngày '{m.group('day')}/{m.group('month')}' không có thật"
+    return when, note
+
+
+def _author_names(line: str) -> list[str] | None:
+    """The names on an author line, or None when the line is not one."""
+    if len(line) > 80 or _SENTENCE_END.search(line) or re.search(r"\d", line):
+        return None
+    line = _BYLINE_HEAD.sub("", _PARENS.sub("", line))
+    names = split_names(line)
+    if not names or any(not 1 <= len(n.split()) <= 6 for n in names):
+        return None
+    if any(not w[0].isupper() for n in names for w in n.split()):
+        return None
+    return names
+
+
+def parse(text: str, year: int, site: SiteConfig, patterns=None,
+          authors: list[str] | None = None, place: str | None = None) -> Legacy:
+    """Turn the decoded text of one legacy file into a :class:`Legacy` article.
+
+    ``authors`` and ``place`` are the importer's fallbacks (--author, --location)
+    for a file whose byline or place cannot be found.
+    """
+    fallback_authors = authors
+    lines = clean_lines(text)
+    notes: list[Note] = []
+    if not lines:
+        raise ValueError("tệp trống")
+    title_line, title = lines[0]
+    rest = lines[1:]
+    while rest and _XEM_THEM.match(fold(rest[-1][1])):
+        rest.pop()
+
+    # The last line is the byline, unless it is the second copy of a caption.
+    authors = (_author_names(rest[-1][1])
+               if rest and not (len(rest) > 1 and rest[-2][1] == rest[-1][1]) else None)
+    if authors:
+        rest.pop()
+    elif fallback_authors:
+        authors = fallback_authors
+    else:
+        where = rest[-1][0] if rest else title_line
+        notes.append(Note(where, "không thấy dòng tên tác giả ở cuối bài",
+                          "sửa trường 'author' trong bài đã nhập, rồi xoá dòng 'draft: true'"))
+
+    blocks: list[tuple[str, str]] = []
+    lead_line, lead = None, ""
+    i = 0
+    while i < len(rest):
+        number, line = rest[i]
+        if i + 1 < len(rest) and rest[i + 1][1] == line:
+            blocks.append(("photo", line))  # the old site printed each caption twice
+            i += 2
+            continue
+        if lead_line is None:
+            lead_line, lead = number, line
+        blocks.append(("p", line))
+        i += 1
+    if lead_line is None:
+        notes.append(Note(title_line, "bài không có đoạn văn nào sau tiêu đề",
+                          "kiểm tra tệp gốc; có thể tệp bị cắt"))
+
+    when, date_note = parse_dateline(lead, year) if lead else (None, "")
+    undated = when is None
+    if undated:
+        when = datetime(year, 1, 1)
+        notes.append(Note(lead_line or title_line,
+                          f"{date_note or 'không thấy ngày tháng'}; đặt tạm {when:%Y-%m-%d %H:%M} "
+                          "và nhập thành bài nháp",
+                          "sửa trường 'date' trong bài đã nhập, rồi xoá dòng 'draft: true'"))
+    elif date_note:
+        notes.append(Note(lead_line, date_note, "sửa giờ trong trường 'date' nếu biết giờ đăng"))
+
+    patterns = patterns if patterns is not None else _place_patterns(site)
+    location = find_place(lead, patterns) or find_place(title, patterns) or place
+    if location is None:
+        location = str(site.extra.get("province") or "").strip()
+        if not location:
+            location = "Chưa rõ"
+            notes.append(Note(lead_line or title_line, "không xác định được địa phương",
+                              "khai báo extra.bulletin.province trong mkdocs.yml, hoặc sửa 'location'"))
+    return Legacy(title=title, date=when, authors=authors or [], location=nfc(location),
+                  blocks=blocks, notes=notes, undated=undated, anonymous=not authors)
+
+
+# Characters that would turn plain text into Markdown syntax.
+_ESCAPE = re.compile(r"([\\`*_\[\]{}~])")
+_LINE_START = re.compile(r"^(#|>|[-+=] |[-=]+$|\d+(?=[.)]\s))")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def markdown_text(line: str) -> str:
+    """A plain-text paragraph as Markdown that renders to exactly that text."""
+    line = _TAG_START.sub("&lt;", _ESCAPE.sub(r"\\\1", line))
+    m = _LINE_START.match(line)
+    if m:
+        token = m.group(1)
+        if token[0].isdigit():
+            # "2022. Năm …" would start a numbered list.
+            line = token + "\\" + line[len(token):]
+        else:
+            line = "\\" + line
+    return line
+
+
+def caption_title(caption: str) -> str:
+    """A caption as a Markdown image title: straight double quotes become curly ones."""
+    out, opening = [], True
+    for ch in caption:
+        if ch == '"':
+            out.append("“" if opening else "”")
+            opening = not opening
+        else:
+            out.append(ch)
+    return "".join(out).replace("\\", "\\\\")
+
+
+def body_markdown(legacy: Legacy, photos: list[str]) -> str:
+    """The body: one paragraph per line, each caption as a photo (paths below images/)."""
+    parts = []
+    n = 0
+    for kind, text in legacy.blocks:
+        if kind == "photo":
+            parts.append(f'![]({photos[n]} "{caption_title(text)}")')
+            n += 1
+        else:
+            parts.append(markdown_text(text))
+    return "\n\n".join(parts) + "\n"
