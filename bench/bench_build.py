@@ -3,13 +3,16 @@
     NO_MKDOCS_2_WARNING=1 .venv/bin/python bench/bench_build.py [--sizes 1000,10000]
         [--seed 1] [--corpus none|auto|PATH] [--no-hugo] [--keep DIR]
     NO_MKDOCS_2_WARNING=1 .venv/bin/python bench/bench_build.py --profile 10000 [--sort tottime]
+    NO_MKDOCS_2_WARNING=1 .venv/bin/python bench/bench_build.py --phases 10000
 
 For each size: generate the archive in a temporary folder (not timed), write a
 copy of the repository's mkdocs.yml pointed at the repository's hooks, theme
 and docs, run `mkdocs build` in a child process and print its wall time, HTML
 pages per second, peak memory (RSS of the child) and the size of site/.
 ``--profile N`` instead builds N articles in this process under cProfile and
-prints where the time goes.
+prints where the time goes; ``--phases N`` splits the wall time of an
+in-process build (no profiler overhead) into each hook's events, Markdown,
+templates and file writing.
 """
 
 from __future__ import annotations
@@ -58,8 +61,8 @@ def prepare(root: Path, n: int, seed: int, corpus: Path | None) -> None:
         yaml.safe_dump(site_config(root), allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def run_child(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, int, str]:
-    """Run ``cmd``; return (seconds, peak RSS in KB of that child, return code, output)."""
+def run_child(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, object, int, str]:
+    """Run ``cmd``; return (seconds, that child's rusage, return code, output)."""
     log = cwd / f".{Path(cmd[0]).name}.log"
     with open(log, "wb") as out:
         start = time.perf_counter()
@@ -68,7 +71,7 @@ def run_child(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss, proc.returncode, log.read_text(encoding="utf-8", errors="replace")
+    return seconds, usage, proc.returncode, log.read_text(encoding="utf-8", errors="replace")
 
 
 def site_figures(site: Path) -> tuple[int, int]:
@@ -84,12 +87,13 @@ def site_figures(site: Path) -> tuple[int, int]:
 def bench_mkdocs(root: Path) -> dict:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TOASOAN_NOW": NOW}
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml")]
-    seconds, rss, code, log = run_child(cmd, root, env)
+    seconds, usage, code, log = run_child(cmd, root, env)
     if code != 0:
         sys.exit(f"mkdocs build failed ({code}):\n{log[-4000:]}")
     pages, size = site_figures(root / "site")
     warnings = len(re.findall(r"^WARNING", log, re.MULTILINE))
-    return {"seconds": seconds, "rss_mb": rss / 1024, "pages": pages, "bytes": size, "warnings": warnings}
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+            "pages": pages, "bytes": size, "warnings": warnings}
 
 
 def bench_hugo(root: Path) -> dict | None:
@@ -98,16 +102,18 @@ def bench_hugo(root: Path) -> dict | None:
         return None
     hroot = root / "hugo"
     hugo_site.convert(root / "articles", hroot)
-    seconds, rss, code, log = run_child([hugo, "--quiet", "--destination", str(hroot / "public")], hroot)
+    seconds, usage, code, log = run_child([hugo, "--quiet", "--destination", str(hroot / "public")], hroot)
     if code != 0:
         print(f"  hugo failed ({code}):\n{log[-2000:]}")
         return None
     pages, size = site_figures(hroot / "public")
-    return {"seconds": seconds, "rss_mb": rss / 1024, "pages": pages, "bytes": size}
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+            "pages": pages, "bytes": size}
 
 
 def line(label: str, r: dict) -> str:
-    return (f"  {label:<7} {r['seconds']:7.1f} s  {r['pages']:7d} pages  {r['pages'] / r['seconds']:6.0f} pages/s"
+    # CPU time is shown too: on a shared machine it moves less than wall time.
+    return (f"  {label:<7} {r['seconds']:7.1f} s (cpu {r['cpu']:5.1f} s)  {r['pages']:7d} pages  {r['pages'] / r['seconds']:6.0f} pages/s"
             f"  peak {r['rss_mb']:6.0f} MB  site {r['bytes'] / 1e6:7.1f} MB")
 
 
@@ -163,6 +169,69 @@ def profile(n: int, seed: int, corpus: Path | None, sort: str, keep: Path | None
         shutil.rmtree(root / "site", ignore_errors=True)
 
 
+def phases(n: int, seed: int, corpus: Path | None, keep: Path | None) -> None:
+    """Build ``n`` articles in this process and split the wall time by stage.
+
+    Every hook event is timed on its own (so each helper's hook shows up),
+    as are Markdown (MkDocs' Page.render), Jinja page renders (outermost only:
+    filters and globals that hooks add count as templates) and file writes.
+    """
+    import jinja2
+    from mkdocs import utils
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.structure.pages import Page
+
+    root = Path(tempfile.mkdtemp(prefix=f"phases-{n}-", dir=keep))
+    prepare(root, n, seed, corpus)
+    os.environ.update(NO_MKDOCS_2_WARNING="1", TOASOAN_NOW=NOW)
+    spent: dict[str, float] = {}
+    depth = [0]
+
+    def timed(label, fn, outermost=False):
+        def wrapper(*args, **kwargs):
+            if outermost and depth[0]:
+                return fn(*args, **kwargs)
+            depth[0] += outermost
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+                depth[0] -= outermost
+        return wrapper
+
+    saved = (Page.render, jinja2.Template.render, utils.write_file)
+    Page.render = timed("markdown (Page.render)", Page.render)
+    jinja2.Template.render = timed("templates (Jinja render)", jinja2.Template.render, outermost=True)
+    utils.write_file = timed("writing files", utils.write_file)
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        cfg = load_config(str(root / "mkdocs.yml"))
+        plugins = cfg.plugins
+        for event, methods in plugins.events.items():
+            for i, method in enumerate(methods):
+                origin = plugins._event_origins.get(method, "?")
+                wrapped = timed(f"{Path(origin).name}: on_{event}", method)
+                plugins._event_origins[wrapped] = origin
+                methods[i] = wrapped
+        start = time.perf_counter()
+        build(cfg)
+        total = time.perf_counter() - start
+    finally:
+        os.chdir(cwd)
+        Page.render, jinja2.Template.render, utils.write_file = saved
+    print(f"{n} articles: {total:.1f} s in process")
+    for label, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+        if seconds >= 0.05:
+            print(f"  {seconds:7.2f} s  {100 * seconds / total:4.0f} %  {label}")
+    rest = total - sum(spent.values())
+    print(f"  {rest:7.2f} s  {100 * rest / total:4.0f} %  everything else (MkDocs: files, nav, page setup)")
+    if keep is None:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated article counts")
@@ -171,12 +240,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     ap.add_argument("--keep", type=Path, help="build in this folder and keep the sites")
     ap.add_argument("--profile", type=int, metavar="N", help="profile an in-process build of N articles")
+    ap.add_argument("--phases", type=int, metavar="N", help="split the time of an in-process build of N articles")
     ap.add_argument("--sort", default="cumulative", help="pstats order for --profile (cumulative, tottime)")
     args = ap.parse_args(argv)
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
     corpus = resolve_corpus(args.corpus)
-    if args.profile:
+    if args.phases:
+        phases(args.phases, args.seed, corpus, args.keep)
+    elif args.profile:
         profile(args.profile, args.seed, corpus, args.sort, args.keep)
     else:
         run_sizes([int(s) for s in args.sizes.split(",")], args.seed, corpus, not args.no_hugo, args.keep)

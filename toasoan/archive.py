@@ -86,9 +86,13 @@ class Archive:
         self.sections: dict[str, Listing] = {
             s.slug: Listing(SECTION, s.slug, s.name, f"{s.slug}/") for s in site.sections}
         groups: dict[tuple[str, str], Listing] = {}
+        slugs: dict[str, str] = {}  # a few hundred names repeat over every article
 
         def add(kind: str, name: str, article: Article, key: str | None = None, url: str | None = None):
-            key = key or slugify(name)
+            if not key:
+                key = slugs.get(name)
+                if key is None:
+                    key = slugs[name] = slugify(name)
             if not key:
                 return
             listing = groups.get((kind, key))
