@@ -1,0 +1,290 @@
+"""The reader's site in a real browser: the sample site built from articles/ and
+images/, served on 127.0.0.1 under a sub-path with gzip (as a static host does),
+opened in headless Chromium at a phone and a desktop size.
+
+Screenshots go to test-output/browser/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import sitebuild
+from browsing import DESKTOP, PHONE, launch, new_context, transfer
+from webserver import serve
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "test-output" / "browser"
+PREFIX = "/bao-bac-kan/"
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
+# Budgets before images (HTML, CSS, JS, fonts), gzip on, empty cache.
+ARTICLE_BUDGET = 150 * 1024
+FRONT_BUDGET = 250 * 1024
+DAY = re.compile(r"^(Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ Nhật), \d\d/\d\d/\d{4}$")
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+if not Path("/usr/bin/chromium").exists():
+    pytest.skip("Debian's chromium is not installed (scripts/setup.sh --test installs it)",
+                allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The sample site, built once with the clock pinned to 2026-11-25 12:00."""
+    root = tmp_path_factory.mktemp("sample")
+    if not any((REPO / "articles").rglob("*.md")):
+        pytest.skip("no sample articles in articles/")
+    shutil.copytree(REPO / "articles", root / "articles")
+    if (REPO / "images").is_dir():
+        shutil.copytree(REPO / "images", root / "images")
+    built = sitebuild.build(root, {})
+    assert built.returncode == 0, built.log
+    return built
+
+
+@pytest.fixture(scope="module")
+def base(site):
+    with serve(site.site, PREFIX, gzip=True) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def pages(site):
+    """URLs of one page of each kind, found in the built front page."""
+    home = site.html("")
+    lead = re.search(r'class="ts-lead".*?<h2 class="ts-card__title"><a href="([^"]+)"', home, re.S)
+    section = re.search(r'class="ts-rubric"><a href="([^"]+)"', home)
+    assert lead and section, "the front page has no lead story or no section block"
+    # Links are relative to the front page, which is the site root.
+    return {"front": "", "section": section.group(1).lstrip("./") or "",
+            "article": lead.group(1).lstrip("./")}
+
+
+def search_url(site) -> str | None:
+    """The search results view, when the search issue has built one."""
+    home = site.html("")
+    form = re.search(r'<form[^>]*role="search"[^>]*action="([^"]*)"|<form[^>]*action="([^"]*)"[^>]*role="search"', home)
+    if not form:
+        return None
+    action = (form.group(1) or form.group(2)).lstrip("./")
+    return action + "?q=b%E1%BA%AFc+k%E1%BA%A1n"
+
+
+def shot(page, name: str):
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+
+
+def serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def headings(page) -> list[int]:
+    return page.eval_on_selector_all("h1,h2,h3,h4,h5,h6", "hs => hs.map(h => +h.tagName[1])")
+
+
+def assert_headings_in_order(page):
+    levels = headings(page)
+    assert levels.count(1) == 1, f"one h1 per page, got {levels}"
+    for before, after in zip(levels, levels[1:]):
+        assert after <= before + 1, f"heading level jumps from h{before} to h{after}: {levels}"
+
+
+def assert_chrome(page, width: int):
+    """Masthead, section menu and footer, on every kind of page."""
+    assert page.locator(".ts-masthead__name").inner_text().strip() == "Báo Bắc Kạn điện tử"
+    assert DAY.match(page.locator("[data-ts-today]").inner_text().strip())
+    menu = page.locator(".ts-sections a").all_inner_texts()
+    for name in ("Trang chủ", "Thời sự", "Kinh tế", "Quốc phòng – An ninh"):
+        assert name in [m.strip() for m in menu]
+    footer = page.locator(".ts-footer").inner_text()
+    for part in ("Giấy phép", "Chịu trách nhiệm nội dung", "Địa chỉ", "0209 000 000", "toasoan@example.org"):
+        assert part in footer
+    # Nothing sticks out sideways on a phone (the section bar scrolls inside itself).
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for alt in page.eval_on_selector_all("img", "imgs => imgs.map(i => i.getAttribute('alt'))"):
+        assert alt is not None, "every image has an alt attribute"
+
+
+def open_page(browser, base, url, size):
+    context = new_context(browser, SIZES[size])
+    page = context.new_page()
+    page.goto(base + url)
+    page.wait_for_load_state("networkidle")
+    return context, page
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_front_page(browser, base, pages, size):
+    context, page = open_page(browser, base, pages["front"], size)
+    try:
+        assert_chrome(page, SIZES[size]["width"])
+        assert page.locator("h1.ts-masthead__name").count() == 1
+        lead = page.locator(".ts-lead")
+        assert lead.locator("h2.ts-card__title a").inner_text().strip()
+        assert lead.locator(".ts-card__summary").inner_text().strip()
+        photo = lead.locator("img").first
+        assert photo.is_visible()
+        box = photo.bounding_box()
+        assert box["width"] >= (SIZES[size]["width"] * 0.9 if size == "phone" else 600)
+        assert page.locator(".ts-latest li").count() >= 1
+        assert page.locator(".ts-block").count() >= 3
+        assert_headings_in_order(page)
+        shot(page, f"front-{size}")
+        assert serious_violations(page) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_section_page(browser, base, pages, size):
+    context, page = open_page(browser, base, pages["section"], size)
+    try:
+        assert_chrome(page, SIZES[size]["width"])
+        title = page.locator("h1").inner_text().strip()
+        current = page.locator(".ts-sections a[aria-current=page]")
+        assert current.inner_text().strip() == title
+        assert page.locator(".ts-listing .ts-card").count() >= 1
+        assert_headings_in_order(page)
+        shot(page, f"section-{size}")
+        assert serious_violations(page) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_article_page(browser, base, pages, size):
+    context, page = open_page(browser, base, pages["article"], size)
+    try:
+        assert_chrome(page, SIZES[size]["width"])
+        assert page.locator("h1.ts-title").inner_text().strip()
+        assert page.locator(".ts-byline time").count() >= 1
+        section = page.locator(".ts-kicker a").text_content().strip()
+        assert page.locator(".ts-sections__item--current a").text_content().strip() == section
+        body = page.locator(".ts-body")
+        assert len(body.inner_text()) > 200
+        size_px = float(body.evaluate("e => getComputedStyle(e).fontSize").rstrip("px"))
+        assert size_px >= 16, "body text is comfortable to read"
+        family = body.evaluate("e => getComputedStyle(e).fontFamily")
+        assert "Noto Serif" in family
+        assert page.evaluate("document.fonts.check('16px \"Noto Serif\"', 'Tiếng Việt đầy đủ dấu: ẳ ặ ỡ ự')")
+        figures = page.locator(".ts-body figure img")
+        if figures.count():
+            img = figures.first
+            img.scroll_into_view_if_needed()
+            assert img.get_attribute("alt"), "article photos have alt text"
+            if size == "phone":  # edge to edge on a phone
+                assert img.bounding_box()["width"] >= SIZES["phone"]["width"] - 1
+        assert_headings_in_order(page)
+        shot(page, f"article-{size}")
+        assert serious_violations(page) == []
+    finally:
+        context.close()
+
+
+def test_search_results_view(browser, base, site):
+    url = search_url(site)
+    if url is None:
+        pytest.skip("no search page yet: partials/search-box.html has no <form role=search action=…>")
+    context, page = open_page(browser, base, url, "desktop")
+    try:
+        page.wait_for_timeout(500)  # results are rendered by script
+        assert_chrome(page, DESKTOP["width"])
+        shot(page, "search-desktop")
+        assert serious_violations(page) == []
+    finally:
+        context.close()
+
+
+def test_dark_scheme_switch_and_contrast(browser, base, pages):
+    context, page = open_page(browser, base, pages["article"], "desktop")
+    try:
+        button = page.locator("[data-ts-scheme]")
+        assert button.is_visible() and button.get_attribute("aria-pressed") == "false"
+        button.click()
+        assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+        assert button.get_attribute("aria-pressed") == "true"
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert sum(map(int, re.findall(r"\d+", background)[:3])) < 200, background
+        shot(page, "article-dark-desktop")
+        assert serious_violations(page) == []
+        page.reload()  # the choice is remembered
+        assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    finally:
+        context.close()
+
+
+def test_keyboard_skip_link_and_focus(browser, base, pages):
+    context, page = open_page(browser, base, pages["front"], "desktop")
+    try:
+        page.keyboard.press("Tab")
+        skip = page.locator(":focus")
+        assert skip.inner_text().strip().startswith("Bỏ qua")
+        assert skip.bounding_box()["y"] >= 0, "the skip link shows when focused"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "noi-dung"
+        page.keyboard.press("Tab")  # the first link inside the content
+        focused = page.locator(":focus")
+        assert focused.evaluate("e => e.closest('#noi-dung') !== null")
+        outline = focused.evaluate("e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]")
+        assert outline[0] != "none" and float(outline[1].rstrip("px")) >= 2, outline
+    finally:
+        context.close()
+
+
+def test_article_readable_without_javascript(browser, base, pages):
+    context = new_context(browser, PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(base + pages["article"])
+        assert page.locator("h1.ts-title").is_visible()
+        assert len(page.locator(".ts-body").inner_text()) > 200
+        # The date is the build's (TOASOAN_NOW), printed into the page.
+        assert page.locator("[data-ts-today]").inner_text().strip() == "Thứ Tư, 25/11/2026"
+        assert not page.locator("[data-ts-scheme]").is_visible(), "no dead switch without JavaScript"
+        shot(page, "article-nojs-phone")
+    finally:
+        context.close()
+
+
+def test_print_shows_the_article_alone(browser, base, pages):
+    context, page = open_page(browser, base, pages["article"], "desktop")
+    try:
+        page.emulate_media(media="print")
+        for chrome in (".ts-sections", ".ts-masthead__tools", ".ts-footer", ".ts-skip"):
+            assert not page.locator(chrome).first.is_visible(), chrome
+        assert page.locator("h1.ts-title").is_visible()
+        assert page.locator(".ts-body").is_visible()
+        color = page.locator(".ts-body").evaluate("e => getComputedStyle(e).color")
+        assert color == "rgb(0, 0, 0)"
+        OUT.mkdir(parents=True, exist_ok=True)
+        page.pdf(path=str(OUT / "article-print.pdf"), format="A4")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("kind,budget", [("article", ARTICLE_BUDGET), ("front", FRONT_BUDGET)])
+def test_byte_budget_and_one_host(browser, base, pages, kind, budget):
+    for size in ("phone", "desktop"):
+        t = transfer(browser, base + pages[kind], SIZES[size])
+        assert t.hosts() == {base.split("/")[2]}, f"loaded from another host: {t.hosts()}"
+        assert "Font" in t.by_type(), "the site's own font is used"
+        assert t.bytes() <= budget, f"{kind} ({size}) transfers {t.bytes()} B before images: {t.by_type()}"
