@@ -245,3 +245,9 @@ def test_command_line(tmp_path, capsys):
     assert "Lỗi:" in capsys.readouterr().err
     assert deploy.main(["releases", str(target)]) == 0
     assert deploy.main(["deploy", str(target), "--site", str(tmp_path / "nothing")]) == 1
+    # The same commands through the project's CLI (python -m toasoan deploy …).
+    from toasoan import cli
+    assert cli.main(["deploy", str(target), "--site", str(tmp_path / "site"), "--keep", "2"]) == 0
+    assert cli.main(["rollback", str(target)]) == 0
+    assert cli.main(["releases", str(target)]) == 0
+    assert "* " in capsys.readouterr().out

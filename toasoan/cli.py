@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from . import build as building
+from . import deploy
 from .config import load_site
 from .problems import ERROR
 
@@ -158,6 +159,7 @@ def make_parser() -> argparse.ArgumentParser:
                              description="Chạy mkdocs build --strict: dựng trang vào site/, dừng khi có "
                              "lỗi hoặc cảnh báo.\n\nVí dụ:\n  python -m toasoan build")
     mk.add_argument("extra", nargs=argparse.REMAINDER, help="tuỳ chọn chuyển cho mkdocs build, sau --")
+    deploy.register(commands)  # deploy, rollback, releases (toasoan/deploy.py)
     return parser
 
 
@@ -278,4 +280,6 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_import(args)
     if args.command == "serve":
         return _mkdocs(args, ["serve"], preview=True)
+    if args.command in ("deploy", "rollback", "releases"):
+        return deploy.run(args)
     return _mkdocs(args, ["build", "--strict"], preview=False)

@@ -168,16 +168,23 @@ def _fsync_dir(folder: Path) -> None:
 
 def register(subparsers) -> None:
     """Add the deploy, rollback and releases commands to an argparse subparsers object."""
-    p = subparsers.add_parser("deploy", help="đưa site/ lên thư mục máy chủ, chuyển đổi tức thời")
-    p.add_argument("target", help="thư mục trên máy chủ (web server phục vụ <target>/current)")
-    p.add_argument("--site", default="site", help="thư mục trang đã build (mặc định: site)")
-    p.add_argument("--keep", type=int, default=KEEP, help=f"số bản giữ lại (mặc định: {KEEP})")
+    p = subparsers.add_parser(
+        "deploy", help="đưa site/ lên thư mục máy chủ, chuyển sang bản mới tức thời",
+        description="Chép site/ vào một bản mới <ĐÍCH>/releases/<thời-điểm>/, rồi chuyển liên kết "
+        "<ĐÍCH>/current sang bản đó trong một bước. Máy chủ web (nginx…) phục vụ <ĐÍCH>/current. "
+        "Lỗi giữa chừng không làm thay đổi trang đang chạy.\n\nVí dụ:\n"
+        "  python -m toasoan deploy /srv/bao --keep 5")
+    p.add_argument("target", metavar="ĐÍCH", help="thư mục trên máy chủ (hoặc ổ đĩa mạng đã gắn)")
+    p.add_argument("--site", default="site", metavar="THƯ-MỤC", help="trang đã dựng (mặc định: site)")
+    p.add_argument("--keep", type=int, default=KEEP, metavar="N", help=f"số bản giữ lại (mặc định: {KEEP})")
     p.set_defaults(run=_run_deploy)
-    p = subparsers.add_parser("rollback", help="quay lại bản triển khai trước")
-    p.add_argument("target")
+    p = subparsers.add_parser("rollback", help="quay lại bản triển khai trước",
+                              description="Chuyển <ĐÍCH>/current về bản ngay trước bản đang chạy."
+                              "\n\nVí dụ:\n  python -m toasoan rollback /srv/bao")
+    p.add_argument("target", metavar="ĐÍCH")
     p.set_defaults(run=lambda a: print(f"Đã quay lại bản {rollback(Path(a.target))}."))
-    p = subparsers.add_parser("releases", help="liệt kê các bản đã triển khai")
-    p.add_argument("target")
+    p = subparsers.add_parser("releases", help="liệt kê các bản đã triển khai (* là bản đang chạy)")
+    p.add_argument("target", metavar="ĐÍCH")
     p.set_defaults(run=_run_list)
 
 
@@ -187,8 +194,10 @@ def _run_deploy(args) -> None:
 
 
 def _run_list(args) -> None:
-    live = current(Path(args.target))
-    for name in releases(Path(args.target)):
+    live, names = current(Path(args.target)), releases(Path(args.target))
+    if not names:
+        print("Chưa có bản nào được triển khai vào thư mục này.")
+    for name in names:
         print(("* " if name == live else "  ") + name)
 
 
@@ -196,7 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m toasoan.deploy",
                                      description="Triển khai trang đã build lên thư mục máy chủ.")
     register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
+    return run(parser.parse_args(argv))
+
+
+def run(args) -> int:
+    """Run a command added by ``register``; errors are printed in Vietnamese, exit 1."""
     try:
         args.run(args)
     except (DeployError, OSError) as e:
