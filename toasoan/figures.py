@@ -21,10 +21,12 @@ from markdown.treeprocessors import Treeprocessor
 from .images import Photo
 from .photos import split_caption
 
-# The article column is at most about 1170 px wide (Material's 61rem grid at 20 px).
-BODY_SIZES = "(min-width: 1220px) 1170px, 100vw"
-LEAD_THUMB_SIZES = "(min-width: 960px) 600px, 100vw"
-THUMB_SIZES = "(min-width: 600px) 240px, 40vw"
+# The article column is 35rem (bulletin.css), at most 770 px; photos run edge to edge on a phone.
+BODY_SIZES = "(min-width: 800px) 770px, 100vw"
+# Lists (bulletin.css): the lead story takes 2/3 of the grid, other cards a
+# column of at least 16rem or a third of a row; on a phone about half the width.
+LEAD_THUMB_SIZES = "(min-width: 960px) 780px, 100vw"
+THUMB_SIZES = "(min-width: 960px) 400px, 50vw"
 FALLBACK_WIDTH = 960
 
 

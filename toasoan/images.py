@@ -300,7 +300,8 @@ class Publisher:
     """Encode what the cache lacks, in worker processes, then copy renditions to the site.
 
     ``start()`` returns at once so the encodes overlap the page rendering;
-    ``finish()`` waits for them and copies every rendition into the site.
+    ``finish()`` waits for them and puts every rendition into the site. Its
+    ``seconds`` is the wall time from start to finish (pages render meanwhile).
     """
 
     def __init__(self, photos: list[Photo], settings: PhotoSettings, cache: Path):
@@ -333,7 +334,6 @@ class Publisher:
 
     def finish(self, site_dir: Path) -> dict:
         """Wait, copy into ``site_dir``; raises RuntimeError naming a photo that failed."""
-        import shutil
         import time
 
         try:
@@ -358,7 +358,7 @@ class Publisher:
                     published += size
                     if not (target.exists() and target.stat().st_size == size):
                         target.parent.mkdir(parents=True, exist_ok=True)
-                        shutil.copyfile(source, target)
+                        _place(source, target)
         return {"photos": len(self.photos), "encoded": len(self.jobs),
                 "reused": len(self.photos) - len(self.jobs),
                 "seconds": round(time.perf_counter() - self.started, 3),
@@ -368,3 +368,17 @@ class Publisher:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+
+
+def _place(source: Path, target: Path) -> None:
+    """A hard link when site/ and the cache share a disk (no copying 100,000s of files), else a copy.
+
+    Safe: a cached rendition is never rewritten in place (os.replace makes a new file).
+    """
+    import shutil
+
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
