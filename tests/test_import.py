@@ -331,3 +331,17 @@ def test_imported_articles_build(tmp_path):
     html = built.html("2022/01/thanh-pho-bac-kan-tong-ket-phong-trao-dan-van-kheo/")
     assert "* mô hình về kinh tế" in html and "&lt;b&gt;mới&lt;/b&gt;" in html.replace("&lt;b>", "&lt;b&gt;")
     assert built.exists("tac-gia/hoang-anh/")
+
+
+def test_links_after_xem_them_are_not_content(root):
+    text = TWO_AUTHORS.replace("Xem thêm", "Xem thêm:\nBài khác về lễ hội\nMột bài nữa")
+    src = write(root / "old", "dem-nhac.txt", text)
+    assert run_import(root, src, "--year", "2023") == 0
+    out = (root / "articles/2023/06/dem-nhac-chao-mung-ngay-hoi-van-hoa-cac-dan-toc.md").read_text(encoding="utf-8")
+    assert "author: [Minh Đức, Hoàng Anh]" in out and "Bài khác" not in out
+
+
+def test_year_must_be_four_digits(root, capsys):
+    src = write(root / "old", "dem-nhac.txt", TWO_AUTHORS)
+    assert run_import(root, src, "--year", "22") == 1
+    assert "năm 22 không hợp lệ" in capsys.readouterr().err

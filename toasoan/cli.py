@@ -228,6 +228,9 @@ def cmd_import(args) -> int:
     site = _load(root)
     if site is None:
         return 1
+    if not 1900 <= args.year <= 2100:
+        _say(f"lỗi: năm {args.year} không hợp lệ — Cách sửa: viết đủ bốn chữ số, ví dụ --year 2022", err=True)
+        return 1
     sources = [Path(s) for s in args.sources]
     absent = [s for s in sources if not s.exists()]
     if absent:

@@ -29,7 +29,7 @@ NO_PART_TIME = (8, 0)
 # Matched on the folded lead (lower case, no diacritics, đ→d).
 _DATELINE = re.compile(
     r"^(?:\([^)]{1,30}\)\s*[-–—:]?\s*)?"              # "(BBK) - "
-    r"(?:[a-z]{2,8}\s*[-–—]\s*)?"                      # "BBK - "
+    r"(?:[a-z]{2,12}(?: [a-z]+){0,3}\s*[-–—]\s*)?"     # "BBK - ", "Bắc Kạn - "
     r"(?:(?:vao|luc)\s+)?"
     r"(?:(?P<hour>\d{1,2})\s*(?:h|gio)\s*(?P<minute>\d{1,2})?(?:\s*phut)?\s*,?\s*)?"
     r"(?P<part>rang sang|sang|trua|chieu|toi|dem|khuya)?\s*"
@@ -175,8 +175,11 @@ def parse(text: str, year: int, site: SiteConfig, patterns=None,
         raise ValueError("tệp trống")
     title_line, title = lines[0]
     rest = lines[1:]
-    while rest and _XEM_THEM.match(fold(rest[-1][1])):
-        rest.pop()
+    # "Xem thêm" (and any related-link lines the old site printed after it) ends the text.
+    for k in range(len(rest) - 1, max(len(rest) - 9, -1), -1):
+        if _XEM_THEM.match(fold(rest[k][1])):
+            del rest[k:]
+            break
 
     # The last line is the byline, unless it is the second copy of a caption.
     authors = (_author_names(rest[-1][1])
