@@ -1,6 +1,6 @@
 """Bytes a reader's browser downloads, per kind of page, beside a stock Material blog post.
 
-    NO_MKDOCS_2_WARNING=1 .venv/bin/python bench/bench_pages.py [--keep DIR]
+    NO_MKDOCS_2_WARNING=1 .venv/bin/python bench/bench_pages.py [--keep DIR] [--screenshots DIR]
 
 Builds the sample site (articles/ and images/ of this repository, clock pinned
 to 2026-11-25 12:00) and a tiny stock Material for MkDocs site with the blog
@@ -9,6 +9,8 @@ and search plugins (one post holding the same article's text), serves each on
 headless Chromium at a phone size with an empty cache and prints what went
 over the wire (Chromium's encodedDataLength: body as sent plus headers).
 "Before images" is what the budgets count: HTML, CSS, JS, fonts, data.
+``--screenshots DIR`` also saves the README's pictures (front page and an
+article, phone and desktop, first screen) there as WebP.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 import sitebuild  # noqa: E402
-from browsing import PHONE, launch, transfer  # noqa: E402
+from browsing import DESKTOP, PHONE, launch, new_context, transfer  # noqa: E402
 from webserver import serve  # noqa: E402
 
 PREFIX = "/bao-bac-kan/"
@@ -104,9 +106,30 @@ def row(name: str, gzip: bool, t) -> str:
             + f" {len(t.asked):5d}  {', '.join(foreign) or '-'}")
 
 
+def screenshots(browser, base: str, pages: dict[str, str], folder: Path) -> None:
+    """The first screen of the front page and of an article, as a reader sees it."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for size, viewport, scale in (("phone", PHONE, 2), ("desktop", DESKTOP, 1)):
+        context = new_context(browser, viewport, device_scale_factor=scale)
+        page = context.new_page()
+        for name, url in (("front", pages["front page"]), ("article", pages["article"])):
+            page.goto(base + url)
+            page.wait_for_load_state("networkidle")
+            image = Image.open(BytesIO(page.screenshot(type="png")))
+            path = folder / f"{name}-{size}.webp"
+            image.convert("RGB").save(path, "WEBP", quality=78, method=6)
+            print(f"{path}: {path.stat().st_size / 1024:.0f} KB")
+        context.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="build into this folder and keep it")
+    parser.add_argument("--screenshots", type=Path, help="save the README's screenshots in this folder")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-pages-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -127,6 +150,9 @@ def main() -> None:
                         print(row(name, gzip, transfer(browser, base + url, PHONE)))
                 with serve(stock_site, PREFIX, gzip=gzip) as base:
                     print(row("stock Material blog post", gzip, transfer(browser, base + stock_post, PHONE)))
+            if args.screenshots:
+                with serve(site, PREFIX, gzip=True) as base:
+                    screenshots(browser, base, pages, args.screenshots)
             browser.close()
         print("Budgets (before images, gzip on): article <= 150 KB, front page <= 250 KB.")
         print("The stock site asks fonts.googleapis.com for Roboto (no network here: 0 bytes counted).")

@@ -265,6 +265,20 @@ def test_article_readable_without_javascript(browser, base, pages):
         context.close()
 
 
+def test_masthead_date_follows_the_readers_day(browser, base, pages):
+    """A page built at 23:30 still shows the right date after midnight in Vietnam."""
+    context = new_context(browser, PHONE)
+    page = context.new_page()
+    try:
+        page.clock.set_fixed_time("2026-11-29T17:30:00+00:00")  # 00:30 on Monday 30/11 in Hà Nội
+        page.goto(base + pages["front"])
+        today = page.locator("[data-ts-today]")
+        assert today.inner_text().strip() == "Thứ Hai, 30/11/2026"
+        assert today.get_attribute("datetime") == "2026-11-30"
+    finally:
+        context.close()
+
+
 def test_print_shows_the_article_alone(browser, base, pages):
     context, page = open_page(browser, base, pages["article"], "desktop")
     try:
