@@ -151,3 +151,18 @@ def test_probe_cache_is_keyed_by_size_and_mtime(tmp_path):
     assert ProbeCache(tmp_path / "cache", 10**6).get("a.jpg", path.stat()) is None  # other limit
     path.write_bytes(camera_jpeg(800, 600))
     assert again.get("a.jpg", path.stat()) is None
+
+
+def test_icc_profile_is_converted_or_kept(tmp_path):
+    """An sRGB profile needs nothing (browsers assume sRGB); one LittleCMS cannot convert is kept."""
+    for kind, kept in (("sRGB", False), ("LAB", True)):
+        profile = ImageCms.ImageCmsProfile(ImageCms.createProfile(kind)).tobytes()
+        buf = io.BytesIO()
+        Image.new("RGB", (600, 400), (200, 100, 50)).save(buf, "JPEG", icc_profile=profile)
+        source = write(tmp_path, f"{kind}.jpg", buf.getvalue())
+        targets = {(480, f): str(tmp_path / f"{kind}-480.{f}") for f in images.FORMATS}
+        encode(str(source), [480], PhotoSettings(), targets)
+        for out in targets.values():
+            assert_no_metadata(Path(out))
+            with Image.open(out) as im:
+                assert (im.info.get("icc_profile") == profile) is kept, (kind, out)

@@ -22,7 +22,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from .text import slugify
 
 # Bump when the encoding code changes: every cached rendition is then redone.
-VERSION = 1
+VERSION = 2
 FORMATS = ("webp", "jpg")
 # What a camera, a phone or an editor's export produces; HEIC needs converting first.
 ACCEPTED = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "TIFF", "BMP", "AVIF"}
@@ -237,7 +237,7 @@ def encode(path: str, widths: list[int], settings: PhotoSettings, targets: dict)
                 full_w = im.height if turned else im.width
                 scale = top / full_w
                 im.draft("RGB", (max(1, int(im.width * scale)), max(1, int(im.height * scale))))
-            image = _to_srgb(ImageOps.exif_transpose(im))
+            image, icc = _to_srgb(ImageOps.exif_transpose(im))
     image.info.clear()  # never carry EXIF, XMP or comments over
     written = 0
     for width in reversed(widths):
@@ -248,14 +248,19 @@ def encode(path: str, widths: list[int], settings: PhotoSettings, targets: dict)
             out = targets.get((width, fmt))
             if out is None:
                 continue
-            _write_atomic(Path(out), _encoded(image, fmt, settings))
+            _write_atomic(Path(out), _encoded(image, fmt, settings, icc))
             written += 1
     return written
 
 
-def _to_srgb(image: Image.Image) -> Image.Image:
-    """RGB or RGBA in sRGB; a profile that cannot be converted is dropped (browsers assume sRGB)."""
+def _to_srgb(image: Image.Image) -> tuple[Image.Image, bytes | None]:
+    """RGB or RGBA converted to sRGB (browsers assume sRGB without a profile).
+
+    Returns the image and the profile to embed: None once converted, the
+    original one when LittleCMS cannot convert it (then it is kept as is).
+    """
     icc = image.info.get("icc_profile")
+    keep = None
     alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     mode = "RGBA" if alpha else "RGB"
     if icc:
@@ -270,20 +275,21 @@ def _to_srgb(image: Image.Image) -> Image.Image:
                 if converted is not None:
                     image = converted
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-            pass
-    return image if image.mode == mode else image.convert(mode)
+            keep = icc
+    return (image if image.mode == mode else image.convert(mode)), keep
 
 
-def _encoded(image: Image.Image, fmt: str, settings: PhotoSettings) -> bytes:
+def _encoded(image: Image.Image, fmt: str, settings: PhotoSettings, icc: bytes | None = None) -> bytes:
     buf = io.BytesIO()
+    extra = {"icc_profile": icc} if icc else {}
     if fmt == "webp":
-        image.save(buf, "WEBP", quality=settings.webp_quality, method=4)
+        image.save(buf, "WEBP", quality=settings.webp_quality, method=4, **extra)
     else:
         if image.mode == "RGBA":  # JPEG has no transparency: lay the photo on white
             flat = Image.new("RGB", image.size, (255, 255, 255))
             flat.paste(image, mask=image.getchannel("A"))
             image = flat
-        image.save(buf, "JPEG", quality=settings.jpeg_quality, optimize=True, progressive=True)
+        image.save(buf, "JPEG", quality=settings.jpeg_quality, optimize=True, progressive=True, **extra)
     return buf.getvalue()
 
 
