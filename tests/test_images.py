@@ -166,3 +166,9 @@ def test_icc_profile_is_converted_or_kept(tmp_path):
             assert_no_metadata(Path(out))
             with Image.open(out) as im:
                 assert (im.info.get("icc_profile") == profile) is kept, (kind, out)
+
+
+def test_probe_unreadable_path(tmp_path):
+    (tmp_path / "thu-muc.jpg").mkdir()
+    info = probe(str(tmp_path / "thu-muc.jpg"), 10**8)
+    assert "không đọc được tệp ảnh" in info.error and not info.sha

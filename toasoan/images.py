@@ -334,9 +334,12 @@ class Publisher:
         if workers > 1:
             # fork is quick; a threaded process (mkdocs serve) must spawn instead.
             method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
-            self.futures = [self.pool.submit(encode, str(p.path), p.widths, self.settings, t)
-                            for p, t in self.jobs]
+            try:
+                self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+                self.futures = [self.pool.submit(encode, str(p.path), p.widths, self.settings, t)
+                                for p, t in self.jobs]
+            except (OSError, RuntimeError):  # no process pool here (sandbox): encode in finish()
+                self.cancel()
 
     def finish(self, site_dir: Path) -> dict:
         """Wait, copy into ``site_dir``; raises RuntimeError naming a photo that failed."""
