@@ -1,1 +1,29 @@
-"""MkDocs hook: search (stub; filled in by its issue)."""
+"""MkDocs hook: write the static search index after the site is built.
+
+Thin on purpose: the index is made from the Build's articles (read once by
+the articles hook) by ``toasoan.search``; no page HTML is scanned.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from toasoan import build as building  # noqa: E402
+from toasoan.search.articles import build_index  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.search")
+
+
+def on_post_build(config):
+    build = building.current()
+    if build is None:
+        return
+    started = time.perf_counter()
+    stats = build_index(build, Path(config.site_dir) / "search")
+    log.info(f"Tìm kiếm: chỉ mục {stats.documents} bài, {stats.terms} từ, {stats.files} tệp, "
+             f"{stats.bytes / 1e6:.1f} MB, {time.perf_counter() - started:.1f} giây")

@@ -1,0 +1,304 @@
+/* Tìm kiếm cho trang tin tĩnh: đọc chỉ mục do toasoan/search/index.py tạo ra.
+ *
+ * Site search, no framework and no third party. A query is split into
+ * syllables exactly like toasoan/search/tokens.py: folded syllables (no
+ * diacritics, đ→d) and neighbouring pairs. Each term's shard is fetched once
+ * (a few KB); metadata is fetched only for the results shown. Works from a
+ * sub-path: every address is relative to this script's own URL.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var ROOT = new URL("..", script ? script.src : location.href).href;
+  var INDEX = ROOT + "search/";
+  var PAGE = 10;          // results shown at a time
+  var DEBOUNCE = 90;      // ms after the last keystroke
+  var MISMATCH = 0.45;    // weight of a different spelling when the query has diacritics
+
+  // --- text: keep in step with toasoan/text.py and toasoan/search/tokens.py ---
+  var TONES = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
+    "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
+    "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ"};
+  var TONE_RE = new RegExp("(" + Object.keys(TONES).join("|") + ")(?![\\p{L}\\p{N}_])", "gu");
+  var BREAKS = /[.,;:!?…()\[\]{}"“”«»–—|/\\]+/u;
+  var WORD = /[\p{L}\p{N}]+/gu;
+
+  function exactForm(text) {
+    return text.normalize("NFC").toLowerCase().replace(TONE_RE, function (m) { return TONES[m]; });
+  }
+  function fold(text) {
+    return text.normalize("NFD").replace(/\p{Mn}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "d").toLowerCase();
+  }
+  function segments(text) {
+    return exactForm(text).split(BREAKS).map(function (p) { return p.match(WORD) || []; })
+      .filter(function (w) { return w.length; });
+  }
+  // Terms of a query: syllables, then pairs; each with its exact spelling.
+  function queryTerms(text) {
+    var singles = [], pairs = [], seen = {};
+    function add(list, exact) {
+      var folded = exact.split(" ").map(fold).join(" ");
+      if (!seen[folded]) { seen[folded] = 1; list.push({exact: exact, folded: folded}); }
+    }
+    segments(text).forEach(function (words) {
+      words.forEach(function (w) { add(singles, w); });
+      for (var i = 0; i + 1 < words.length; i++) add(pairs, words[i] + " " + words[i + 1]);
+    });
+    return singles.concat(pairs);
+  }
+
+  // --- hashing: zlib's CRC-32, as in Python's zlib.crc32(data, seed) ---
+  var CRC = (function () {
+    var t = new Uint32Array(256);
+    for (var n = 0; n < 256; n++) {
+      var c = n;
+      for (var k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320 ^ (c >>> 1) : c >>> 1;
+      t[n] = c >>> 0;
+    }
+    return t;
+  })();
+  var encoder = new TextEncoder();
+  function crc32(text, seed) {
+    var bytes = encoder.encode(text), c = ~(seed || 0);
+    for (var i = 0; i < bytes.length; i++) c = CRC[(c ^ bytes[i]) & 0xFF] ^ (c >>> 8);
+    return (~c) >>> 0;
+  }
+
+  // --- index files ---
+  var manifest = null, shards = {}, chunks = {}, sectionBytes = null;
+  function get(url, kind) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) { if (r.status === 404 && kind === "bin") return new ArrayBuffer(0); throw new Error(r.status); }
+      return kind === "bin" ? r.arrayBuffer() : r.json();
+    });
+  }
+  function loadManifest() {
+    if (!manifest) manifest = fetch(INDEX + "manifest.json", {cache: "no-cache"}).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    });
+    return manifest;
+  }
+  function shard(m, n) {
+    if (!shards[n]) shards[n] = get(INDEX + "t/" + n + ".bin?v=" + m.v, "bin").then(function (b) { return new Uint8Array(b); });
+    return shards[n];
+  }
+  function chunk(m, n) {
+    if (!chunks[n]) chunks[n] = get(INDEX + "d/" + n + ".json?v=" + m.v, "json");
+    return chunks[n];
+  }
+  function sections(m) {
+    if (!sectionBytes) sectionBytes = get(INDEX + "sections.bin?v=" + m.v, "bin").then(function (b) { return new Uint8Array(b); });
+    return sectionBytes;
+  }
+
+  // Find a term's entry in its shard: see the format in toasoan/search/index.py.
+  function lookup(data, term) {
+    var check = crc32(term, 0x2545F491) & 0xFFFFFF, pos = 0;
+    function varint() {
+      var v = 0, shift = 0, b;
+      do { b = data[pos++]; v += (b & 0x7F) * Math.pow(2, shift); shift += 7; } while (b & 0x80);
+      return v;
+    }
+    while (pos < data.length) {
+      var found = (data[pos] | data[pos + 1] << 8 | data[pos + 2] << 16) === check;
+      pos += 3;
+      var count = varint(), nvar = varint(), variants = [];
+      for (var i = 0; i < nvar; i++) { variants.push(data[pos] | data[pos + 1] << 8); pos += 2; }
+      var size = varint();
+      if (!found) { pos += size; continue; }
+      var docs = [], impacts = [], spellings = [], doc = 0;
+      for (var j = 0; j < count; j++) {
+        doc += varint();
+        docs.push(doc);
+        impacts.push(data[pos++]);
+        spellings.push(nvar > 1 ? data[pos++] : 0);
+      }
+      return {variants: variants, docs: docs, impacts: impacts, spellings: spellings};
+    }
+    return null;
+  }
+
+  // Score every document that any term names; return ids, best first.
+  function rank(m, terms, entries, filter) {
+    var marked = terms.some(function (t) { return t.exact !== t.folded; });
+    var score = new Map(), hits = new Map();
+    terms.forEach(function (t, k) {
+      var e = entries[k];
+      if (!e) return;
+      var want = marked ? e.variants.indexOf(crc32(t.exact) & 0xFFFF) : -1;
+      for (var i = 0; i < e.docs.length; i++) {
+        var d = e.docs[i];
+        if (filter && !filter(d)) continue;
+        var w = marked && e.spellings[i] !== want ? MISMATCH : 1;
+        score.set(d, (score.get(d) || 0) + e.impacts[i] * w);
+        hits.set(d, (hits.get(d) || 0) + 1);
+      }
+    });
+    // A document matching more of the query's terms comes first at equal weight.
+    var n = terms.length, ids = Array.from(score.keys());
+    var final = new Map();
+    ids.forEach(function (d) { final.set(d, score.get(d) * (0.5 + 0.5 * hits.get(d) / n)); });
+    ids.sort(function (a, b) { return final.get(b) - final.get(a) || a - b; });
+    return ids;
+  }
+
+  function search(query, opts) {
+    var terms = queryTerms(query);
+    if (!terms.length) return Promise.resolve({terms: terms, ids: []});
+    return loadManifest().then(function (m) {
+      var mask = m.shards - 1;
+      var wantSections = opts.section !== "" && opts.section != null;
+      return Promise.all([
+        Promise.all(terms.map(function (t) {
+          return shard(m, (crc32(t.folded) & mask) >>> 0).then(function (data) { return lookup(data, t.folded); });
+        })),
+        wantSections ? sections(m) : null,
+      ]).then(function (got) {
+        var filter = null, span = null, sec = wantSections ? Number(opts.section) + 1 : 0;
+        if (opts.year) m.years.forEach(function (y) { if (String(y[0]) === String(opts.year)) span = y; });
+        if (opts.year || wantSections) {
+          filter = function (d) {
+            if (opts.year && (!span || d < span[1] || d > span[2])) return false;
+            return !wantSections || got[1][d] === sec;
+          };
+        }
+        return {terms: terms, ids: rank(m, terms, got[0], filter), manifest: m};
+      });
+    });
+  }
+  function details(m, ids) {
+    return Promise.all(ids.map(function (d) {
+      return chunk(m, Math.floor(d / m.chunk)).then(function (rows) { return rows[d % m.chunk]; });
+    }));
+  }
+
+  // --- the page ---
+  function highlight(el, text, folded) {
+    var last = 0;
+    text.replace(WORD, function (word, at) {
+      if (folded[fold(word)]) {
+        el.appendChild(document.createTextNode(text.slice(last, at)));
+        var mark = document.createElement("mark");
+        mark.textContent = word;
+        el.appendChild(mark);
+        last = at + word.length;
+      }
+      return word;
+    });
+    el.appendChild(document.createTextNode(text.slice(last)));
+  }
+  function node(tag, cls, parent) {
+    var el = document.createElement(tag);
+    if (cls) el.className = cls;
+    if (parent) parent.appendChild(el);
+    return el;
+  }
+  function shortDate(iso) {
+    var p = iso.split("-");
+    return p[2] + "/" + p[1] + "/" + p[0];
+  }
+
+  function start(app) {
+    var form = app.querySelector("form");
+    var input = form.elements.q, sectionSel = form.elements.muc, yearSel = form.elements.nam;
+    var status = app.querySelector(".ts-search__status");
+    var list = app.querySelector(".ts-search__results");
+    var more = app.querySelector(".ts-search__more");
+    var params = new URLSearchParams(location.search);
+    var timer = 0, lastInput = performance.now(), current = 0, state = null;
+
+    input.value = params.get("q") || "";
+    // Filters come from the manifest; a search asked for in the address waits for them.
+    loadManifest().then(function (m) {
+      m.sections.forEach(function (s, i) { sectionSel.add(new Option(s[1], String(i))); });
+      m.years.forEach(function (y) { yearSel.add(new Option(String(y[0]), String(y[0]))); });
+      sectionSel.value = params.get("muc") !== null ? indexOfSection(m, params.get("muc")) : "";
+      yearSel.value = params.get("nam") || "";
+    }).catch(function () {}).then(function () { if (input.value) run(); });
+    function indexOfSection(m, slug) {
+      for (var i = 0; i < m.sections.length; i++) if (m.sections[i][0] === slug) return String(i);
+      return "";
+    }
+
+    function remember(m) {
+      var p = new URLSearchParams();
+      if (input.value.trim()) p.set("q", input.value.trim());
+      if (sectionSel.value !== "" && m) p.set("muc", m.sections[Number(sectionSel.value)][0]);
+      if (yearSel.value) p.set("nam", yearSel.value);
+      var qs = p.toString();
+      history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
+    }
+
+    function run() {
+      var query = input.value, id = ++current;
+      if (!query.trim()) {
+        list.textContent = ""; status.textContent = ""; more.hidden = true;
+        remember(null);
+        return;
+      }
+      app.setAttribute("aria-busy", "true");
+      search(query, {section: sectionSel.value, year: yearSel.value}).then(function (res) {
+        if (id !== current) return;
+        remember(res.manifest);
+        state = {res: res, shown: 0, folded: {}};
+        res.terms.forEach(function (t) { if (t.folded.indexOf(" ") < 0) state.folded[t.folded] = 1; });
+        list.textContent = "";
+        return showMore(id, query);
+      }).catch(function () {
+        if (id !== current) return;
+        status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy thử lại sau.";
+        app.removeAttribute("aria-busy");
+      });
+    }
+
+    function showMore(id, query) {
+      var res = state.res, from = state.shown, ids = res.ids.slice(from, from + PAGE);
+      return details(res.manifest, ids).then(function (rows) {
+        if (id !== current) return;
+        rows.forEach(function (row) {
+          if (!row) return;
+          var li = node("li", "ts-result", list);
+          var h = node("h3", "ts-result__title", li);
+          var a = node("a", null, h);
+          a.href = ROOT + row[1];
+          highlight(a, row[0], state.folded);
+          var meta = node("p", "ts-result__meta", li);
+          var time = node("time", null, meta);
+          time.dateTime = row[2];
+          time.textContent = shortDate(row[2]);
+          if (row[3] >= 0) meta.appendChild(document.createTextNode(" · " + res.manifest.sections[row[3]][1]));
+          if (row[4]) highlight(node("p", "ts-result__excerpt", li), row[4], state.folded);
+        });
+        state.shown = from + ids.length;
+        status.textContent = res.ids.length
+          ? res.ids.length + " kết quả cho «" + query.trim() + "»" + (state.shown < res.ids.length ? ", đang hiện " + state.shown : "")
+          : "Không tìm thấy bài nào cho «" + query.trim() + "». Hãy thử từ khác, có dấu hoặc không dấu.";
+        more.hidden = state.shown >= res.ids.length;
+        app.removeAttribute("aria-busy");
+        app.dataset.query = query;
+        document.dispatchEvent(new CustomEvent("ts-search:done", {detail: {
+          query: query, count: res.ids.length, ms: performance.now() - lastInput}}));
+      });
+    }
+
+    input.addEventListener("input", function () {
+      lastInput = performance.now();
+      clearTimeout(timer);
+      timer = setTimeout(run, DEBOUNCE);
+    });
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); lastInput = performance.now(); run(); });
+    sectionSel.addEventListener("change", function () { lastInput = performance.now(); run(); });
+    yearSel.addEventListener("change", function () { lastInput = performance.now(); run(); });
+    more.addEventListener("click", function () { if (state) showMore(current, input.value); });
+  }
+
+  // The header box on the search page edits the page's own box instead.
+  function ready() {
+    var app = document.getElementById("ts-search");
+    if (app) start(app);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+  window.toasoanSearch = {search: search, details: details, terms: queryTerms, fold: fold};
+})();

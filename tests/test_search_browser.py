@@ -1,0 +1,139 @@
+"""Search in a real browser: a fixture site served under a sub-path, queries typed
+with and without diacritics, an đ word and a decomposed (NFD) query."""
+
+import unicodedata
+
+import pytest
+
+import sitebuild
+from sitebuild import article
+from webserver import serve
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+ARTICLES = {
+    # The phrase "tổ chức" in the title: the best answer to "to chuc".
+    "a/to-chuc.md": article(
+        title="Ban Tổ chức Tỉnh ủy triển khai nhiệm vụ năm 2024", date="2024-01-10 08:00",
+        category="Chính trị", body="Hội nghị tổng kết công tác tổ chức xây dựng Đảng."),
+    # "tổ" and "chức" far apart, in the body only.
+    "a/roi-rac.md": article(
+        title="Nông dân Ba Bể thu hoạch lúa", date="2024-03-02 08:00", category="Kinh tế",
+        body="Tổ hợp tác giúp bà con bán lúa. Sau nhiều năm, các chức sắc trong xã đến thăm."),
+    "a/dang-uy.md": article(
+        title="Đảng ủy xã Nam Mẫu học tập nghị quyết", date="2023-05-04 08:00",
+        category="Chính trị", body="Đảng bộ xã có 12 chi bộ."),
+    "a/bac-kan.md": article(
+        title="Bắc Kạn thu hút đầu tư vào du lịch", date="2022-06-05 08:00", category="Kinh tế",
+        body="Tỉnh Bắc Kạn có hồ Ba Bể."),
+    "a/hoa-binh.md": article(
+        title="Giao lưu văn nghệ chào mừng ngày Hòa bình", date="2022-09-01 08:00",
+        category="Văn hóa", body="Chương trình hoà nhạc ở thành phố."),
+    "a/dang-lam.md": article(
+        title="Người dân đang làm đường giao thông nông thôn", date="2024-06-01 08:00",
+        category="Xã hội", body="Con đường đang được mở rộng."),
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    built = sitebuild.build(tmp_path_factory.mktemp("search-site"), ARTICLES)
+    assert built.returncode == 0, built.log
+    return built
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def base(site):
+    with serve(site.site, prefix="/bao-bac-kan/") as url:
+        yield url
+
+
+def titles(page, query, muc="", nam=""):
+    """Type ``query`` into the search page; return the result titles, best first."""
+    page.select_option("select[name=muc]", muc)
+    page.select_option("select[name=nam]", nam)
+    page.fill("#ts-search-q", "")
+    page.evaluate("window.__done = null; document.addEventListener('ts-search:done',"
+                  " e => { window.__done = e.detail; })")
+    page.locator("#ts-search-q").type(query, delay=5)
+    page.wait_for_function("q => window.__done && window.__done.query === q", arg=query, timeout=10_000)
+    return page.locator(".ts-result__title").all_inner_texts()
+
+
+@pytest.fixture()
+def page(browser, base):
+    pg = browser.new_page()
+    errors = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(base + "tim-kiem/")
+    yield pg
+    assert not errors
+    pg.close()
+
+
+def test_without_diacritics_phrase_first(page):
+    found = titles(page, "to chuc")
+    assert found[0] == "Ban Tổ chức Tỉnh ủy triển khai nhiệm vụ năm 2024"
+    assert "Nông dân Ba Bể thu hoạch lúa" in found[1:]  # scattered syllables: found, but lower
+
+
+def test_d_word_without_diacritics(page):
+    assert titles(page, "dang uy")[0] == "Đảng ủy xã Nam Mẫu học tập nghị quyết"
+
+
+def test_with_diacritics_and_capitals(page):
+    assert titles(page, "BẮC KẠN")[0] == "Bắc Kạn thu hút đầu tư vào du lịch"
+    assert titles(page, "bac kan")[0] == "Bắc Kạn thu hút đầu tư vào du lịch"
+
+
+def test_nfd_query(page):
+    query = unicodedata.normalize("NFD", "Bắc Kạn")
+    assert query != "Bắc Kạn"
+    assert titles(page, query)[0] == "Bắc Kạn thu hút đầu tư vào du lịch"
+
+
+def test_exact_spelling_ranks_first(page):
+    # "đảng" and "đang" fold alike; typed with diacritics, the exact one wins.
+    assert titles(page, "đảng")[0].startswith("Đảng ủy")
+    assert titles(page, "đang")[0].startswith("Người dân đang làm")
+
+
+def test_old_and_new_tone_placement(page):
+    assert titles(page, "hoà bình")[0] == "Giao lưu văn nghệ chào mừng ngày Hòa bình"
+
+
+def test_result_shows_date_section_excerpt_and_highlight(page, base):
+    titles(page, "dang uy")
+    first = page.locator(".ts-result").first
+    assert first.locator(".ts-result__meta").inner_text() == "04/05/2023 · Chính trị"
+    assert first.locator("mark").first.inner_text() == "Đảng"
+    href = first.locator("a").get_attribute("href")
+    assert href == base + "2023/05/dang-uy-xa-nam-mau-hoc-tap-nghi-quyet/"
+    assert "q=dang+uy" in page.url
+
+
+def test_filters(page):
+    assert set(titles(page, "nong", nam="2024")) == {"Nông dân Ba Bể thu hoạch lúa",
+                                                     "Người dân đang làm đường giao thông nông thôn"}
+    assert titles(page, "ba be", muc="2") == ["Nông dân Ba Bể thu hoạch lúa", "Bắc Kạn thu hút đầu tư vào du lịch"]
+    assert titles(page, "ba be", muc="2", nam="2022") == ["Bắc Kạn thu hút đầu tư vào du lịch"]
+    assert "muc=kinh-te" in page.url and "nam=2022" in page.url
+
+
+def test_header_form_goes_to_search_page(browser, base):
+    pg = browser.new_page()
+    pg.goto(base + "tim-kiem/?q=bac+kan")
+    pg.wait_for_selector(".ts-result")
+    assert pg.locator(".ts-result__title").first.inner_text() == "Bắc Kạn thu hút đầu tư vào du lịch"
+    pg.close()
