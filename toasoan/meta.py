@@ -22,6 +22,8 @@ LANGUAGE = "vi"
 
 # The first Markdown image of a body: the lead photo when front-matter has none.
 _FIRST_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_SAFE = "/%:@&=+$,;~-._!*'()#?"
 _IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
                 "webp": "image/webp", "gif": "image/gif", "avif": "image/avif"}
 
@@ -44,16 +46,20 @@ class Publication:
 
     def absolute(self, path: str) -> str:
         """Absolute URL of a site-relative path (kept relative when there is no site_url)."""
-        if re.match(r"^[a-z][a-z0-9+.-]*://", path, re.I):
+        if "://" in path and _SCHEME.match(path):
             return path
-        return urljoin(self.site_url, quote(path, safe="/%:@&=+$,;~-._!*'()#?")) if self.site_url else path
+        if not self.site_url:
+            return path
+        path = quote(path, safe=_SAFE)
+        # Site paths are plain ("2022/01/slug/"); urljoin only for the rare "/x" or "../x".
+        return urljoin(self.site_url, path) if path.startswith(("/", "..")) else self.site_url + path
 
     def image_path(self, article: Article) -> str | None:
         """Site-relative URL of the article's lead photo, or None."""
         source = lead_image(article)
         if source is None:
             return None
-        if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.I):
+        if _SCHEME.match(source):
             return source
         if self.photo_url is not None:
             return self.photo_url(source)  # None: the photo is not published (missing, broken)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator
+from xml.sax.saxutils import escape
 
 from .feeds import clean
 from .meta import Publication, iso, modified
@@ -46,13 +47,14 @@ def entries(articles: Iterable[Article], listing_pages: Iterable, other_urls: It
             seen.add(page.url)
             if not page.items:
                 continue  # an empty section page has nothing for a search engine
-            # A listing page changes when its newest article does.
-            newest = max((modified(a) for a in page.items), default=None)
+            # A listing page changes when its newest article does (items are newest first).
+            newest = max([page.items[0].date, *(a.updated for a in page.items if a.updated)])
             yield Entry(page.url, newest)
     for article in articles:
-        if article.url not in seen:
-            seen.add(article.url)
-            yield Entry(article.url, modified(article))
+        url = article.url
+        if url not in seen:
+            seen.add(url)
+            yield Entry(url, modified(article))
 
 
 def _chunks(items: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
@@ -67,13 +69,16 @@ def _chunks(items: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
 
 
 def urlset(pub: Publication, chunk: list[Entry]) -> bytes:
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    """One sitemap part. Written as text (escaped by xml.sax.saxutils): for 50,000
+    URLs this is several times faster than building an ElementTree."""
+    out = ["<?xml version='1.0' encoding='utf-8'?>\n", f'<urlset xmlns="{SITEMAP}">\n']
     for entry in chunk:
-        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = clean(pub.absolute(entry.url))
+        out.append(f" <url>\n  <loc>{escape(clean(pub.absolute(entry.url)))}</loc>\n")
         if entry.lastmod is not None:
-            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = iso(entry.lastmod)
-    return _xml(root)
+            out.append(f"  <lastmod>{iso(entry.lastmod)}</lastmod>\n")
+        out.append(" </url>\n")
+    out.append("</urlset>\n")
+    return "".join(out).encode("utf-8")
 
 
 def index(pub: Publication, parts: list[tuple[str, datetime | None]]) -> bytes:
