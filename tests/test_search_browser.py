@@ -137,3 +137,11 @@ def test_header_form_goes_to_search_page(browser, base):
     pg.wait_for_selector(".ts-result")
     assert pg.locator(".ts-result__title").first.inner_text() == "Bắc Kạn thu hút đầu tư vào du lịch"
     pg.close()
+
+
+def test_build_writes_the_index_and_the_search_page(site):
+    assert "Tìm kiếm: chỉ mục 6 bài" in site.log
+    manifest = (site.site / "search" / "manifest.json").read_text(encoding="utf-8")
+    assert '"documents":6' in manifest
+    html = site.html("tim-kiem/")
+    assert 'id="ts-search"' in html and "javascripts/search.js" in html

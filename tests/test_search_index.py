@@ -1,0 +1,117 @@
+"""Search without a browser: folding and tokens, plain text, the index files."""
+
+import json
+import unicodedata
+
+import pytest
+
+from toasoan.search import index as index_module
+from toasoan.search.index import SearchDoc, write_index
+from toasoan.search.plaintext import excerpt, plain_text
+from toasoan.search.query import Index, query_terms
+from toasoan.search.tokens import exact_terms, segments, terms
+
+
+def test_terms_fold_diacritics_and_d():
+    assert terms("Đảng ủy Bắc Kạn") == [
+        ("đảng", "dang"), ("uỷ", "uy"), ("bắc", "bac"), ("kạn", "kan"),
+        ("đảng uỷ", "dang uy"), ("uỷ bắc", "uy bac"), ("bắc kạn", "bac kan")]
+
+
+def test_nfd_capitals_and_tone_placement_give_the_same_terms():
+    nfd = unicodedata.normalize("NFD", "BẮC KẠN hòa")
+    assert nfd != unicodedata.normalize("NFC", nfd)
+    assert terms(nfd) == terms("bắc kạn hoà")
+    assert query_terms("Hòa bình") == query_terms("hoà bình")
+
+
+def test_pairs_stop_at_punctuation_not_at_hyphens():
+    assert segments("Tổ chức, Đảng ủy. COVID-19 (mới)") == [
+        ["tổ", "chức"], ["đảng", "uỷ"], ["covid", "19"], ["mới"]]
+    words, count = exact_terms("Tổ chức, Đảng")
+    assert words == ["tổ", "chức", "tổ chức", "đảng"] and count == 3
+
+
+def test_query_terms_fold_both_ways():
+    assert [f for _, f in query_terms("dang uy")] == [f for _, f in query_terms("Đảng Ủy")] == \
+        ["dang", "uy", "dang uy"]
+
+
+def test_plain_text_keeps_words_and_captions():
+    md = ('## Kết quả\n\nTỉnh đạt **giải nhất** tại [hội thi](https://x.vn/).{: .lead }\n\n'
+          '![Lễ trao giải](2022/01/a.jpg "Các đại biểu. Ảnh: Xuân Nghiệp")\n\n<div>Hộp &amp; chữ</div>')
+    text = plain_text(md)
+    for words in ("Kết quả", "giải nhất tại hội thi", "Các đại biểu", "Ảnh: Xuân Nghiệp", "Hộp & chữ"):
+        assert words in text
+    assert "https" not in text and "**" not in text and "jpg" not in text and "{" not in text
+
+
+def test_excerpt_cuts_at_a_word():
+    assert excerpt("một hai ba", 20) == "một hai ba"
+    assert excerpt("Tổ chức hội nghị tổng kết năm", 12) == "Tổ chức hội…"
+
+
+def doc(title, body="", date="2024-01-01", section=0):
+    return SearchDoc(title, f"{title}/", date, section, body[:50], body)
+
+
+@pytest.fixture()
+def built(tmp_path):
+    docs = [
+        doc("Nông dân Ba Bể thu hoạch lúa", "Tổ hợp tác bán lúa. Các chức sắc đến thăm.", "2024-06-01", 1),
+        doc("Người dân đang làm đường", "Con đường đang được mở rộng.", "2024-05-01", 2),
+        doc("Ban Tổ chức triển khai nhiệm vụ", "Công tác tổ chức cán bộ.", "2023-01-01", 0),
+        doc("Đảng ủy xã học tập nghị quyết", "Đảng bộ xã có 12 chi bộ.", "2022-01-01", 0),
+    ]
+    write_index(tmp_path / "search", docs, [("thoi-su", "Thời sự"), ("kinh-te", "Kinh tế"), ("xa-hoi", "Xã hội")])
+    return Index(tmp_path / "search")
+
+
+def titles(index, query):
+    return [index.document(d)[0] for d in index.search(query)]
+
+
+def test_phrase_ranks_above_scattered_syllables(built):
+    found = titles(built, "to chuc")
+    assert found[0] == "Ban Tổ chức triển khai nhiệm vụ"
+    assert "Nông dân Ba Bể thu hoạch lúa" in found[1:]
+
+
+def test_d_words_found_without_diacritics(built):
+    assert titles(built, "dang uy")[0] == "Đảng ủy xã học tập nghị quyết"
+
+
+def test_exact_spelling_first_when_typed(built):
+    assert titles(built, "đảng")[0] == "Đảng ủy xã học tập nghị quyết"
+    assert titles(built, "đang")[0] == "Người dân đang làm đường"
+
+
+def test_title_weighs_more_than_body(built):
+    # "đường" is in the body of one article and in the title of another.
+    assert titles(built, "duong")[0] == "Người dân đang làm đường"
+
+
+def test_manifest_and_files(built):
+    m = built.manifest
+    assert m["documents"] == 4 and m["shards"] & (m["shards"] - 1) == 0
+    assert m["years"] == [[2024, 0, 1], [2023, 2, 2], [2022, 3, 3]]  # newest first: years are id ranges
+    assert (built.folder / "sections.bin").read_bytes() == bytes([2, 3, 1, 1])
+    assert json.loads((built.folder / "d" / "0.json").read_text())[0][:4] == [
+        "Nông dân Ba Bể thu hoạch lúa", "Nông dân Ba Bể thu hoạch lúa/", "2024-06-01", 1]
+
+
+def test_postings_are_capped_best_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(index_module, "KEEP", 5)
+    monkeypatch.setattr(index_module, "KEEP_VARIANT", 1)
+    docs = [doc(f"Bài {i}", "lúa " * (1 + i % 3)) for i in range(20)]
+    docs.append(doc("Lúa vàng", "lúa"))
+    write_index(tmp_path / "s", docs, [])
+    index = Index(tmp_path / "s")
+    found = index.search("lua")
+    assert len(found) <= 5 + 1
+    assert index.document(found[0])[0] == "Lúa vàng"  # in the title: kept and first
+
+
+def test_no_documents(tmp_path):
+    write_index(tmp_path / "s", [], [])
+    assert Index(tmp_path / "s").search("bac kan") == []
