@@ -304,11 +304,14 @@ def test_dateline(lead, expected):
 
 def test_places_need_a_capitalised_name():
     site = SiteConfig.from_dict({"districts": ["Thành phố Bắc Kạn", "Chợ Mới", "Ba Bể"]})
-    patterns = legacy._place_patterns(site)
-    assert legacy.find_place("xây chợ mới ở huyện Ba Bể", patterns) == "Ba Bể"
-    assert legacy.find_place("tại TP. Bắc Kạn và Chợ Mới", patterns) == "Thành phố Bắc Kạn"
-    assert legacy.find_place("tỉnh Bắc Kạn", patterns) is None
-    assert legacy.find_place("huyen Cho Moi", patterns) == "Chợ Mới"
+    finder = legacy.place_finder(site)
+    assert legacy.find_place("xây chợ mới ở huyện Ba Bể", finder, site) == "Ba Bể"
+    assert legacy.find_place("tại TP. Bắc Kạn và Chợ Mới", finder, site) == "Thành phố Bắc Kạn"
+    assert legacy.find_place("Chợ Mới và thành phố Bắc Kạn", finder, site) == "Chợ Mới"
+    assert legacy.find_place("tỉnh Bắc Kạn", finder, site) is None
+    assert legacy.find_place("huyen Cho Moi", finder, site) == "Chợ Mới"
+    assert legacy.find_place("PÁC NẶM", legacy.place_finder(SiteConfig.from_dict({"districts": ["Pác Nặm"]})),
+                             SiteConfig.from_dict({"districts": ["Pác Nặm"]})) == "Pác Nặm"
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .frontmatter import FrontMatterError, decode
-from .legacy import Legacy, _place_patterns, body_markdown, parse
+from .legacy import Legacy, body_markdown, parse, place_finder
 from .newarticle import canonical_place, front_matter, split_names
 from .problems import Problems
 from .text import slugify
@@ -113,7 +113,7 @@ def import_files(sources: list[Path], year: int, root: Path, site: SiteConfig, *
     files = legacy_files(sources)
     folder = PhotoFolder(images, single=len(files) == 1)
     taken = _existing_slugs(articles)
-    patterns = _place_patterns(site)
+    finder = place_finder(site)
     category = None
     if section:
         found = site.find_section(section)
@@ -125,7 +125,7 @@ def import_files(sources: list[Path], year: int, root: Path, site: SiteConfig, *
 
     for source in files:
         try:
-            legacy = parse(decode(source.read_bytes()), year, site, patterns,
+            legacy = parse(decode(source.read_bytes()), year, site, finder,
                            fallback_authors, fallback_place)
         except FrontMatterError as e:  # not UTF-8
             problems.error(source, e.line, e.message, e.fix)
