@@ -337,7 +337,7 @@ def test_imported_articles_build(tmp_path):
 
 
 def test_links_after_xem_them_are_not_content(root):
-    text = TWO_AUTHORS.replace("Xem thêm", "Xem thêm:\nBài khác về lễ hội\nMột bài nữa")
+    text = TWO_AUTHORS.replace("Xem thêm", "Xem thêm: Bài khác về lễ hội\nMột bài nữa")
     src = write(root / "old", "dem-nhac.txt", text)
     assert run_import(root, src, "--year", "2023") == 0
     out = (root / "articles/2023/06/dem-nhac-chao-mung-ngay-hoi-van-hoa-cac-dan-toc.md").read_text(encoding="utf-8")

@@ -37,7 +37,7 @@ _DATELINE = re.compile(
     r"(?P<day>\d{1,2})\s*(?:[/.-]|thang)\s*(?P<month>\d{1,2})"
     r"(?:\s*(?:[/.-]|nam)\s*(?P<year>\d{4}))?\s*\)?"
     r"(?!\s*[/.-]?\d)")
-_XEM_THEM = re.compile(r"^xem them\W*$")
+_XEM_THEM = re.compile(r"^xem them(?!\w)")
 _SENTENCE_END = re.compile(r"[.!?:;…,\"”]$|/\.$")
 _PARENS = re.compile(r"\s*\([^)]*\)")
 # "Theo TTXVN", "Bài, ảnh: Minh Đức": the words before the names.
@@ -179,7 +179,7 @@ def parse(text: str, year: int, site: SiteConfig, finder: re.Pattern | None = No
     rest = lines[1:]
     # "Xem thêm" (and any related-link lines the old site printed after it) ends the text.
     for k in range(len(rest) - 1, max(len(rest) - 9, -1), -1):
-        if len(rest[k][1]) < 16 and _XEM_THEM.match(fold(rest[k][1])):
+        if len(rest[k][1]) < 120 and _XEM_THEM.match(fold(rest[k][1][:9])):
             del rest[k:]
             break
 
