@@ -106,7 +106,8 @@ def test_bad_photos_are_errors_naming_article_line_and_photo(tmp_path):
         '![](2022/bom.png "Bom.")', "",
         '![](../bi-mat.jpg "Ra ngoài.")', "",
         '![](/etc/passwd "Tuyệt đối.")', "",
-        '![](2022/lien-ket.jpg "Liên kết ra ngoài.")',
+        '![](2022/lien-ket.jpg "Liên kết ra ngoài.")', "",
+        '![](images/2022/chu.jpg "Thừa images/.")',
     ])
     (tmp_path / "images/2022").mkdir(parents=True)
     os.symlink(outside, tmp_path / "images/2022/lien-ket.jpg")
@@ -124,6 +125,7 @@ def test_bad_photos_are_errors_naming_article_line_and_photo(tmp_path):
         (18, "ảnh '../bi-mat.jpg' nằm ngoài thư mục images/"),
         (20, "ảnh '/etc/passwd' nằm ngoài thư mục images/"),
         (22, "ảnh '2022/lien-ket.jpg': ảnh là liên kết trỏ ra ngoài thư mục images/"),
+        (24, "ảnh 'images/2022/chu.jpg': không tìm thấy tệp ảnh — Cách sửa: bỏ 'images/' ở đầu"),
     ]
     for line, message in expected:
         assert f"articles/2022/loi.md:{line}: lỗi: {message}" in built.log, (line, message, built.log)

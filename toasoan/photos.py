@@ -183,7 +183,10 @@ def check_photos(articles: list[Article], root: Path, site: SiteConfig, problems
         photo = catalog.photos[key]
         for article, ref in uses:
             if not photo.ok:
-                problems.error(article.path, ref.line, f"ảnh '{ref.src}': {photo.info.error}", photo.info.fix)
+                fix = photo.info.fix
+                if not photo.info.sha and key.startswith(f"{site.images_dir}/"):
+                    fix = f"bỏ '{site.images_dir}/' ở đầu: đường dẫn ảnh đã tính từ thư mục {site.images_dir}/"
+                problems.error(article.path, ref.line, f"ảnh '{ref.src}': {photo.info.error}", fix)
             elif photo.bytes > limit:
                 problems.warning(article.path, ref.line,
                                  f"ảnh '{ref.src}' nặng {photo.bytes / 1048576:.1f} MB "
@@ -229,6 +232,9 @@ def _probe_all(catalog: Catalog, images: Path, wanted: dict) -> None:
         photo.info = info
         if info.sha:  # a file that could not be read is tried again next time
             cache.put(photo.src, stat, info)
+    if set(cache.entries) - set(wanted):  # forget photos no article uses any more
+        cache.entries = {k: v for k, v in cache.entries.items() if k in wanted}
+        cache.changed = True
     for photo in catalog.photos.values():
         if photo.ok:
             photo.key = photo_key(photo.info.sha, settings)
