@@ -1,0 +1,266 @@
+"""Search benchmark: bytes and milliseconds per query, index build time, and the
+known-item test on real news, beside Pagefind's defaults on the same sites.
+
+    NO_MKDOCS_2_WARNING=1 .venv/bin/python bench/bench_search.py [--work /tmp/bench-search]
+        [-n 10000] [--skip-pagefind] [--skip-corpus] [--rebuild]
+
+1. Synthetic archive (bench/gen_corpus.py, bodies from the real corpus when it
+   is there): a real `mkdocs build`; the index time is the hook's own log line.
+   Five queries, each in a fresh browser context (cold cache), typed into the
+   search page; bytes counted are everything the search needs: search.js,
+   search.css and the index files (not the page or the theme). Both raw (what
+   a host without compression sends) and gzip (a host that compresses text).
+2. Real news (/work/shared/corpus): a site of its 2,653 articles; each of the
+   200 original titles, folded (no diacritics, đ→d), must find its article in
+   the first 3 results.
+3. Pagefind 1.5 with its defaults on the same built sites (only article pages
+   given to it, which helps it), searched through its JS API, first 5 results'
+   data loaded, as its UI does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip as gzip_module
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
+
+import sitebuild  # noqa: E402
+from gen_corpus import CORPUS, generate  # noqa: E402
+from toasoan.text import fold, slugify  # noqa: E402
+from webserver import serve  # noqa: E402
+
+QUERIES = ["to chuc", "bac kan", "dang uy", "nông thôn mới", "Chợ Đồn"]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+reindexing = False
+PAGEFIND_GLOB = "20[0-9][0-9]/[0-9][0-9]/*/index.html"  # article pages only
+
+
+def build_site(root: Path, cfg: dict | None = None, strict: bool = True) -> dict:
+    started = time.perf_counter()
+    built = sitebuild.build(root, {}, cfg=cfg, strict=strict)
+    seconds = time.perf_counter() - started
+    if built.returncode:
+        sys.exit(built.log[-3000:])
+    found = re.search(r"Tìm kiếm: chỉ mục (\d+) bài, (\d+) từ, (\d+) tệp, ([\d.]+) MB, ([\d.]+) giây", built.log)
+    info = {"build_s": round(seconds, 1), "docs": int(found[1]), "terms": int(found[2]),
+            "files": int(found[3]), "index_mb": float(found[4]), "index_s": float(found[5])}
+    (root / "build.json").write_text(json.dumps(info))
+    return info
+
+
+def reindex(root: Path, cfg_path: Path) -> None:
+    """Rewrite only the search index of an already built site (to try index changes fast)."""
+    import os
+
+    import yaml
+    from toasoan.build import prepare
+    from toasoan.config import SiteConfig
+    from toasoan.search.articles import build_index
+    os.environ.setdefault("TOASOAN_NOW", "2026-11-25 12:00")
+    cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
+    build = prepare(root, SiteConfig.from_dict(cfg["extra"]["bulletin"]))
+    started, cpu = time.perf_counter(), time.process_time()
+    stats = build_index(build, root / "site" / "search")
+    print(f"(re-indexed: {time.perf_counter() - started:.1f} s, cpu {time.process_time() - cpu:.1f} s, "
+          f"{stats.files} files, {stats.bytes / 1e6:.1f} MB)")
+
+
+def run_pagefind(site: Path) -> float:
+    shutil.rmtree(site / "pagefind", ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--glob", PAGEFIND_GLOB, "--quiet"],
+                   check=True)
+    return time.perf_counter() - started
+
+
+class Meter:
+    """Counts the bytes of the files a search needs, raw and gzip-compressed."""
+
+    def __init__(self, page, parts: tuple[str, ...]):
+        self.raw = self.gz = 0
+        self.files = 0
+        self.parts = parts
+        page.on("requestfinished", self._done)
+
+    def _done(self, request):
+        if not any(p in request.url for p in self.parts):
+            return
+        response = request.response()
+        body = response.body() if response else b""
+        self.raw += len(body)
+        self.gz += len(gzip_module.compress(body, 6)) if not request.url.endswith((".pf_fragment", ".pf_index",
+                                                                                     ".pf_meta", ".pf_filter")) \
+            else len(body)  # Pagefind's files are gzip already: their body here is what travels
+        self.files += 1
+
+
+OURS = ("javascripts/search.js", "stylesheets/search.css", "/search/")
+THEIRS = ("/pagefind/",)
+
+
+def ours_query(browser, base: str, query: str, typed: bool = True) -> dict:
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    meter = Meter(page, OURS)
+    if typed:
+        page.goto(base + "tim-kiem/")
+        page.evaluate("window.__done = null; document.addEventListener('ts-search:done', e => { window.__done = e.detail; })")
+        page.locator("#ts-search-q").type(query, delay=40)
+    else:
+        page.evaluate("window.__done = null") if False else None
+        page.add_init_script("document.addEventListener('ts-search:done', e => { window.__done = e.detail; })")
+        page.goto(base + "tim-kiem/?q=" + query)
+    page.wait_for_function("q => window.__done && window.__done.query === q", arg=query, timeout=20_000)
+    detail = page.evaluate("window.__done")
+    urls = page.eval_on_selector_all(".ts-result__title a", "els => els.map(e => e.href)")
+    page.wait_for_timeout(50)  # let the last responses be counted
+    out = {"ms": round(detail["ms"]), "count": detail["count"], "raw": meter.raw, "gz": meter.gz,
+           "files": meter.files, "urls": urls}
+    ctx.close()
+    return out
+
+
+PAGEFIND_JS = """async q => {
+  const t0 = performance.now();
+  const pf = await import(new URL("../pagefind/pagefind.js", location.href).href);
+  const s = await pf.search(q);
+  const data = await Promise.all(s.results.slice(0, 5).map(r => r.data()));
+  return {ms: performance.now() - t0, count: s.results.length, urls: data.map(d => d.url)};
+}"""
+
+
+def pagefind_query(browser, base: str, query: str) -> dict:
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(base + "tim-kiem/")
+    meter = Meter(page, THEIRS)
+    detail = page.evaluate(PAGEFIND_JS, query)
+    page.wait_for_timeout(50)
+    out = {"ms": round(detail["ms"]), "count": detail["count"], "raw": meter.raw, "gz": meter.gz,
+           "files": meter.files, "urls": detail["urls"]}
+    ctx.close()
+    return out
+
+
+def kb(n: int) -> str:
+    return f"{n / 1000:,.0f} KB"
+
+
+def synthetic(work: Path, n: int, rebuild: bool, pagefind: bool, browser) -> None:
+    root = work / f"synthetic-{n}"
+    if rebuild or not (root / "build.json").exists():
+        shutil.rmtree(root, ignore_errors=True)
+        generate(root, n, seed=1, corpus=CORPUS if CORPUS.exists() else None)
+        info = build_site(root)
+    else:
+        info = json.loads((root / "build.json").read_text())
+        if reindexing:
+            reindex(root, root / "mkdocs.yml")
+    print(f"\n## Synthetic archive: {info['docs']:,} articles (bodies from "
+          f"{'the real corpus' if CORPUS.exists() else 'templates'})")
+    print(f"mkdocs build {info['build_s']} s, of which search index {info['index_s']} s: "
+          f"{info['terms']:,} terms, {info['files']:,} files, {info['index_mb']} MB")
+    pf_time = run_pagefind(root / "site") if pagefind else None
+    if pf_time:
+        print(f"Pagefind (separate run, after the build): {pf_time:.1f} s")
+    with serve(root / "site", prefix="/bao/") as base:
+        print("\n| query | ours: results | ms after last key | raw | gzip | files | ms via ?q= | "
+              + ("Pagefind: results | ms | raw (=gzip) | files |" if pagefind else ""))
+        print("|---|---|---|---|---|---|---|" + ("---|---|---|---|" if pagefind else ""))
+        for q in QUERIES:
+            a = ours_query(browser, base, q)
+            b = ours_query(browser, base, q, typed=False)
+            row = f"| {q} | {a['count']:,} | {a['ms']} | {kb(a['raw'])} | {kb(a['gz'])} | {a['files']} | {b['ms']} |"
+            if pagefind:
+                p = pagefind_query(browser, base, q)
+                row += f" {p['count']:,} | {p['ms']} | {kb(p['raw'])} | {p['files']} |"
+            print(row, flush=True)
+
+
+def corpus_site(work: Path, rebuild: bool) -> tuple[Path, list[dict], dict]:
+    root = work / "corpus"
+    rows = [json.loads(line) for line in gzip_module.open(CORPUS, "rt", encoding="utf-8")]
+    if rebuild or not (root / "build.json").exists():
+        shutil.rmtree(root, ignore_errors=True)
+        for r in rows:
+            meta = {"title": r["title"], "date": f"{r['date']} 08:00", "author": r["author"] or "Dân trí",
+                    "location": "Hà Nội", "category": r["category"], "slug": slugify(r["id"])}
+            text = "---\n" + "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items())
+            text += "\n---\n\n" + "\n\n".join(p.replace("<", "&lt;") for p in r["paragraphs"]) + "\n"
+            path = root / "articles" / r["date"][:4] / f"{slugify(r['id'])}.md"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        cats = sorted({r["category"] for r in rows})
+        cfg = sitebuild.config(root, sections=[{"slug": slugify(c), "name": c} for c in cats])
+        info = build_site(root, cfg, strict=False)
+    else:
+        info = json.loads((root / "build.json").read_text())
+        if reindexing:
+            reindex(root, root / "mkdocs.yml")
+    return root, rows, info
+
+
+def known_item(work: Path, rebuild: bool, pagefind: bool, browser) -> None:
+    root, rows, info = corpus_site(work, rebuild)
+    originals = [r for r in rows if r["title_source"] == "original"]
+    print(f"\n## Known-item test: {len(originals)} original titles typed without diacritics, "
+          f"among {info['docs']:,} real articles")
+    print(f"mkdocs build {info['build_s']} s, search index {info['index_s']} s, {info['index_mb']} MB")
+    if pagefind:
+        run_pagefind(root / "site")
+    engines = [("ours", ours_query)] + ([("Pagefind defaults", pagefind_query)] if pagefind else [])
+    with serve(root / "site", prefix="/bao/") as base:
+        for name, fn in engines:
+            found, raw, gz, ms, misses = 0, [], [], [], []
+            for r in originals:
+                q = fold(r["title"])
+                res = fn(browser, base, q, typed=False) if fn is ours_query else fn(browser, base, q)
+                want = f"/{slugify(r['id'])}/"
+                if any(u.endswith(want) for u in res["urls"][:3]):
+                    found += 1
+                else:
+                    misses.append(r["title"])
+                raw.append(res["raw"])
+                gz.append(res["gz"])
+                ms.append(res["ms"])
+            print(f"{name}: {found}/{len(originals)} in the first 3; per query raw median {kb(statistics.median(raw))}, "
+                  f"max {kb(max(raw))}; gzip median {kb(statistics.median(gz))}, max {kb(max(gz))}; "
+                  f"over 300 KB raw: {sum(1 for x in raw if x > 300_000)}; ms median {statistics.median(ms):.0f}")
+            for t in misses[:10]:
+                print(f"   missed: {t}")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--work", type=Path, default=Path("/tmp/bench-search"))
+    ap.add_argument("-n", type=int, default=10000)
+    ap.add_argument("--rebuild", action="store_true", help="rebuild the sites even if present")
+    ap.add_argument("--reindex", action="store_true", help="only rewrite the search index of built sites")
+    ap.add_argument("--skip-pagefind", action="store_true")
+    ap.add_argument("--skip-corpus", action="store_true")
+    ap.add_argument("--skip-synthetic", action="store_true")
+    args = ap.parse_args(argv)
+    global reindexing
+    reindexing = args.reindex
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        if not args.skip_synthetic:
+            synthetic(args.work, args.n, args.rebuild, not args.skip_pagefind, browser)
+        if not args.skip_corpus and CORPUS.exists():
+            known_item(args.work, args.rebuild, not args.skip_pagefind, browser)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
