@@ -56,8 +56,9 @@ def on_page_context(context, page, config, nav):
     article = context.get("article")
     links = meta.feed_links(pub, pub.title, "")
     if article is not None:
-        author_urls = [pub.absolute(l.base_url) for name in article.authors
-                       if (l := build.archive.listing("author", name))]
+        # One entry per author (None when the name makes no listing), so positions match.
+        author_urls = [pub.absolute(l.base_url) if (l := build.archive.listing("author", name)) else None
+                       for name in article.authors]
         tags = meta.article_tags(pub, article, canonical, author_urls)
         json_ld = meta.news_article(pub, article, canonical, author_urls)
         if article.section:

@@ -73,6 +73,15 @@ def test_lead_image_from_body_and_photo_url_hook():
     assert Head(meta.render_head(meta.article_tags(pub(), make(body="x"), "u"))).first("twitter:card") == "summary"
 
 
+def test_author_urls_keep_their_positions():
+    article = make(authors=["Xuân Nghiệp", "???", "Đức Thịnh"])
+    urls = ["https://example.org/bao/tac-gia/xuan-nghiep/", None, "https://example.org/bao/tac-gia/duc-thinh/"]
+    data = meta.news_article(pub(), article, "u", urls)
+    assert [p.get("url") for p in data["author"]] == urls
+    head = Head(meta.render_head(meta.article_tags(pub(), article, "u", urls)))
+    assert head.all("article:author") == [urls[0], urls[2]]
+
+
 def test_page_tags_for_other_pages():
     head = Head(meta.render_head(meta.page_tags(pub(), "Chính trị", "https://example.org/bao/chinh-tri/")))
     assert head.first("og:type") == "website"

@@ -104,7 +104,7 @@ def json_for_script(data) -> str:
 
 
 def article_tags(pub: Publication, article: Article, canonical: str,
-                 author_urls: list[str] | None = None) -> list[tuple[str, str, str]]:
+                 author_urls: list[str | None] | None = None) -> list[tuple[str, str, str]]:
     """Open Graph and Twitter tags of an article as (attribute, name, content)."""
     image = pub.image_url(article)
     tags = [
@@ -123,7 +123,7 @@ def article_tags(pub: Publication, article: Article, canonical: str,
     if section:
         tags.append(("property", "article:section", section))
     tags += [("property", "article:tag", tag) for tag in article.tags]
-    tags += [("property", "article:author", url) for url in author_urls or []]
+    tags += [("property", "article:author", url) for url in author_urls or [] if url]
     tags += [
         ("name", "twitter:card", "summary_large_image" if image else "summary"),
         ("name", "twitter:title", article.title),
@@ -154,13 +154,13 @@ def page_tags(pub: Publication, title: str, canonical: str, description: str = "
 
 
 def news_article(pub: Publication, article: Article, canonical: str,
-                 author_urls: list[str] | None = None) -> dict:
+                 author_urls: list[str | None] | None = None) -> dict:
     """schema.org NewsArticle for one article."""
     authors = []
     for i, name in enumerate(article.authors):
         person = {"@type": "Person", "name": name}
-        if author_urls and i < len(author_urls):
-            person["url"] = author_urls[i]
+        if author_urls and i < len(author_urls) and author_urls[i]:
+            person["url"] = author_urls[i]  # positions match article.authors
         authors.append(person)
     data = {
         "@context": "https://schema.org",
