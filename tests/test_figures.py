@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import markdown
+import pytest
 
 from toasoan.figures import FigureExtension
 from toasoan.images import Photo, PhotoInfo
@@ -117,3 +118,24 @@ def test_normalise_refuses_paths_out_of_images():
     assert normalise("2022/01/./a.jpg") == "2022/01/a.jpg"
     for bad in ("../a.jpg", "2022/../../a.jpg", "/etc/passwd", "https://x.vn/a.jpg", "C:/a.jpg", ""):
         assert normalise(bad) is None, bad
+
+
+@pytest.mark.parametrize("text", [
+    '![](a.jpg "Lễ "mừng" lúa. Ảnh: X")',
+    '![](a.jpg "A") và ![](b.jpg "B")',
+    "![x](a.jpg 'Đơn')",
+    '![a [b] c](<có cách.jpg> "T")',
+    '![](a.jpg "T \\"q\\" x")',
+    '![](a.jpg   "T"  )',
+    '![](a.jpg"T")',
+    '![a\\*b](có cách.jpg "T")',
+    '![](2022/01/IMG 0001 (1).jpg "T")',
+    '[liên kết](x) và ![](a.jpg)',
+])
+def test_find_refs_agrees_with_markdown(text):
+    """The checker finds the same photos (path, alt, caption) that Markdown renders."""
+    html = markdown.markdown(text)
+    rendered = [(m.group(2), m.group(1), m.group(4) or "")
+                for m in re.finditer(r'<img alt="([^"]*)" src="([^"]*)"( title="([^"]*)")? />', html)]
+    unescaped = [(s, a, t.replace("&quot;", '"')) for s, a, t in rendered]
+    assert [(r.src, r.alt, r.title) for r in find_refs(text, 1)] == unescaped

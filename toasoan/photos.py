@@ -21,10 +21,16 @@ from .problems import Problems
 from .text import nfc
 
 _ALT = r"(?P<alt>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)"
-_TITLE = r"""(?P<title>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))"""
-_INLINE = re.compile(r"!\[" + _ALT + r"\]\(\s*(?P<src><[^<>\n]*>|[^\s()<>]+)(?:\s+" + _TITLE + r")?\s*\)")
+# Like Python-Markdown, a title may hold quotes: it ends at the quote before ")".
+_TITLE = r"""(?P<title>"[^\n]*?"(?=\s*\))|'[^\n]*?'(?=\s*\)))"""
+# A path may hold spaces and balanced brackets ("IMG 0001 (1).jpg"), or be written <like this>.
+_SRC = r"""(?P<src><[^<>\n]*>|[^\s()<>"'](?:(?:[^()<>"'\n]|\([^()<>"'\n]*\))*?[^\s()<>"'])?)"""
+_INLINE = re.compile(r"!\[" + _ALT + r"\]\(\s*" + _SRC + r"(?:\s*" + _TITLE + r")?\s*\)")
+# Anything else that Markdown would still take for an image: reported as written.
+_LOOSE = re.compile(r"!\[" + _ALT + r"\]\(\s*(?P<src>[^\n]*?)\s*\)")
 _REFERENCE = re.compile(r"!\[" + _ALT + r"\]\s?\[(?P<ref>[^\[\]]*)\]")
-_DEFINITION = re.compile(r"^ {0,3}\[(?P<ref>[^\[\]]+)\]:\s*(?P<src><[^<>\n]*>|\S+)(?:\s+" + _TITLE + r")?\s*$",
+_DEFINITION = re.compile(r"^ {0,3}\[(?P<ref>[^\[\]]+)\]:\s*(?P<src><[^<>\n]*>|\S+)"
+                         r"""(?:\s+(?P<title>"[^\n]*"|'[^\n]*'|\([^\n]*\)))?\s*$""",
                          re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(```|~~~)[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
@@ -118,6 +124,10 @@ def find_refs(body: str, first_line: int) -> list[PhotoRef]:
     found = []
     for m in _INLINE.finditer(text):
         found.append((m.start(), m.group("alt"), m.group("src"), m.group("title")))
+    if len(found) < text.count("]("):
+        starts = {f[0] for f in found}
+        found += [(m.start(), m.group("alt"), m.group("src"), None)
+                  for m in _LOOSE.finditer(text) if m.start() not in starts and m.group("src")]
     definitions = {}
     for m in _DEFINITION.finditer(text) if "]:" in text else ():
         definitions.setdefault(m.group("ref").strip().lower(), m)
@@ -127,7 +137,7 @@ def find_refs(body: str, first_line: int) -> list[PhotoRef]:
             found.append((m.start(), m.group("alt"), d.group("src"), d.group("title")))
     found.sort()
     return [PhotoRef(src.strip("<>"), first_line + text.count("\n", 0, start),
-                     _unescape(alt), _unescape(title[1:-1]) if title else "")
+                     _unescape(alt), " ".join(nfc(title[1:-1]).split()) if title else "")
             for start, alt, src, title in found]
 
 
