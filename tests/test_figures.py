@@ -100,6 +100,10 @@ def test_split_caption():
     assert split_caption("Lúa chín - ảnh: TTXVN") == ("Lúa chín", "TTXVN")
     assert split_caption("Ảnh: Minh Đức") == ("", "Minh Đức")
     assert split_caption("Chụp ảnh lưu niệm") == ("Chụp ảnh lưu niệm", "")
+    assert split_caption("Nông dân gặt lúa. Ảnh minh hoạ") == ("Nông dân gặt lúa.", "minh họa")
+    assert split_caption("Nông dân gặt lúa (ảnh minh họa)") == ("Nông dân gặt lúa", "minh họa")
+    html, _ = render('![](2022/01/hoi-nghi.jpg "Gặt lúa. Ảnh minh họa")')
+    assert '<span class="ts-figure__credit">Ảnh minh họa</span>' in html
 
 
 def test_find_refs_lines_and_code():

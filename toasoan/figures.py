@@ -19,7 +19,7 @@ from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .images import Photo
-from .photos import split_caption
+from .photos import ILLUSTRATIVE, split_caption
 
 # The article column is 35rem (bulletin.css), at most 770 px; photos run edge to edge on a phone.
 BODY_SIZES = "(min-width: 800px) 770px, 100vw"
@@ -61,7 +61,8 @@ def figure_html(photo: Photo, base: str, alt: str, title: str, lazy: bool = True
     if caption:
         parts.append(f'<span class="ts-figure__caption">{escape(caption)}</span>')
     if credit:
-        parts.append(f'<span class="ts-figure__credit">Ảnh: {escape(credit)}</span>')
+        text = "Ảnh minh họa" if credit == ILLUSTRATIVE else f"Ảnh: {escape(credit)}"
+        parts.append(f'<span class="ts-figure__credit">{text}</span>')
     text = f"<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
     return f'<figure class="ts-figure">{inner}{text}</figure>'
 

@@ -35,7 +35,10 @@ _DEFINITION = re.compile(r"^ {0,3}\[(?P<ref>[^\[\]]+)\]:\s*(?P<src><[^<>\n]*>|\S
 _FENCE = re.compile(r"^ {0,3}(```|~~~)[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 # The credit ends the caption: "… hội nghị. Ảnh: Xuân Nghiệp" (also "(Ảnh: …)" or "- Ảnh: …").
-_CREDIT = re.compile(r"(?:^|[\s(\[–—-])\s*ảnh\s*:\s*(?P<credit>[^()\[\]]+?)\s*[)\]]?\s*$", re.IGNORECASE)
+# "Ảnh minh họa" (a stock or illustrative photo) is a credit too.
+_CREDIT = re.compile(r"(?:^|[\s(\[–—-])\s*ảnh(?:\s*:\s*(?P<credit>[^()\[\]]+?)|\s+(?P<stock>minh\s+h(?:ọa|oạ)))"
+                     r"\s*[)\]]?\s*$", re.IGNORECASE)
+ILLUSTRATIVE = "minh họa"
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _ESCAPE = re.compile(r"\\(.)")
 
@@ -102,7 +105,7 @@ def split_caption(title: str) -> tuple[str, str]:
     if not m:
         return title, ""
     caption = title[: m.start()].rstrip(" -–—([")
-    return caption.strip(), m.group("credit").strip()
+    return caption.strip(), (m.group("credit") or ILLUSTRATIVE).strip()
 
 
 def normalise(src: str) -> str | None:
