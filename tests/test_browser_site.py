@@ -210,6 +210,10 @@ def test_search_results_view(browser, base, site):
         assert_chrome(page, DESKTOP["width"])
         shot(page, "search-desktop")
         assert serious_violations(page) == []
+        try:
+            assert_headings_in_order(page)
+        except AssertionError as e:  # the results' markup belongs to the search issue
+            pytest.xfail(f"search results view: {e} (docs/javascripts/search.js should use h2)")
     finally:
         context.close()
 
