@@ -47,10 +47,6 @@ class Feed:
     description: str
     articles: list[Article]
 
-    @property
-    def page(self) -> str:
-        return self.base
-
 
 def feeds_for(pub: Publication, latest_site: list[Article],
               sections: dict[str, list[Article]], limit: int = LATEST) -> list[Feed]:
@@ -80,7 +76,7 @@ def rss(pub: Publication, feed: Feed, now: datetime, image_length=None) -> bytes
     root = ET.Element("rss", {"version": "2.0"})
     channel = _sub(root, "channel")
     _sub(channel, "title", feed.title)
-    _sub(channel, "link", pub.absolute(feed.page))
+    _sub(channel, "link", pub.absolute(feed.base))
     _sub(channel, "description", feed.description)
     _sub(channel, "language", "vi")
     _sub(channel, "lastBuildDate", format_datetime(_updated(feed, now)))
@@ -119,7 +115,7 @@ def atom(pub: Publication, feed: Feed, now: datetime, image_length=None) -> byte
     _sub(root, "updated", iso(_updated(feed, now)))
     _sub(root, "link", rel="self", type="application/atom+xml",
          href=pub.absolute(feed.base + "atom.xml"))
-    _sub(root, "link", rel="alternate", type="text/html", href=pub.absolute(feed.page))
+    _sub(root, "link", rel="alternate", type="text/html", href=pub.absolute(feed.base))
     author = _sub(root, "author")
     _sub(author, "name", pub.name)
     _sub(root, "generator", GENERATOR)
@@ -167,7 +163,7 @@ def json_feed(pub: Publication, feed: Feed) -> bytes:
             item["image"] = image
         items.append(item)
     data = {"version": "https://jsonfeed.org/version/1.1", "title": feed.title,
-            "home_page_url": pub.absolute(feed.page), "feed_url": pub.absolute(feed.base + "feed.json"),
+            "home_page_url": pub.absolute(feed.base), "feed_url": pub.absolute(feed.base + "feed.json"),
             "description": feed.description, "language": "vi",
             "authors": [{"name": pub.name}], "items": items}
     text = json.dumps(data, ensure_ascii=False, indent=1)
