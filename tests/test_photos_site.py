@@ -157,3 +157,32 @@ def test_unreadable_photo_is_an_error(tmp_path):
     (tmp_path / ".cache").rename(tmp_path / ".cache-old")
     built = sitebuild.build(tmp_path, {})
     assert "không đọc được tệp ảnh" in built.log and built.returncode != 0
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_browser_picks_webp_and_tapping_opens_the_large_photo(site):
+    if not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("Debian's chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from browsing import PHONE, launch, new_context
+    from webserver import serve
+
+    with serve(site.site, "/bao/") as base, sync_api.sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = new_context(browser, PHONE).new_page()
+            page.goto(base + "2022/01/bai-co-anh/")
+            page.wait_for_load_state("load")
+            img = page.locator("figure.ts-figure img").first
+            page.wait_for_function("document.querySelector('figure.ts-figure img').complete")
+            current = img.evaluate("i => i.currentSrc")
+            assert re.search(r"/bao/images/2022/01/hoi-nghi\.(480|960|1600)\.\w+\.webp$", current), current
+            # The box keeps the photo's shape before and after loading (no layout shift).
+            box = img.bounding_box()
+            assert abs(box["height"] / box["width"] - 1200 / 2000) < 0.02
+            with page.expect_response(lambda r: r.url.endswith(".jpg")) as response:
+                page.locator("a.ts-figure__zoom").first.click()
+            assert response.value.status == 200 and ".1600." in page.url
+        finally:
+            browser.close()
