@@ -115,3 +115,18 @@ def test_postings_are_capped_best_first(tmp_path, monkeypatch):
 def test_no_documents(tmp_path):
     write_index(tmp_path / "s", [], [])
     assert Index(tmp_path / "s").search("bac kan") == []
+
+
+def test_parallel_build_writes_the_same_bytes(tmp_path, monkeypatch):
+    from toasoan.search import parallel
+    docs = [doc(f"Tin số {i} về tổ chức Đảng ủy", "Đảng bộ đang tổ chức hội nghị. " * (i % 4 + 1),
+                f"202{i % 5}-01-01") for i in range(40)]
+    write_index(tmp_path / "one", docs, [])
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    assert parallel.workers(len(docs)) >= 1
+    monkeypatch.setattr(parallel, "workers", lambda count: 2)
+    write_index(tmp_path / "two", docs, [])
+    one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
+    assert one == two
+    assert all((tmp_path / "one" / p).read_bytes() == (tmp_path / "two" / p).read_bytes() for p in one)

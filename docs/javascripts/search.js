@@ -12,7 +12,7 @@
   var ROOT = new URL("..", script ? script.src : location.href).href;
   var INDEX = ROOT + "search/";
   var PAGE = 10;          // results shown at a time
-  var DEBOUNCE = 90;      // ms after the last keystroke
+  var DEBOUNCE = 70;      // ms after the last keystroke
   var MISMATCH = 0.45;    // weight of a different spelling when the query has diacritics
 
   // --- text: keep in step with toasoan/text.py and toasoan/search/tokens.py ---

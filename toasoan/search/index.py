@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import parallel
 from .encoding import put_varint
 from .tokens import exact_terms, fold_syllable, term_check, term_hash, variant_hash
 
@@ -68,7 +69,7 @@ def _spelling(exact: str) -> tuple[str, int]:
     return " ".join(fold_syllable(s) for s in exact.split(" ")), variant_hash(exact)
 
 
-def _collect(docs: list[SearchDoc]) -> tuple[dict[str, array], list[int]]:
+def _collect(docs: list[SearchDoc], start: int, end: int) -> tuple[dict[str, array], list[int]]:
     """Every folded term's postings, packed as ``doc << 28 | spelling << 12 | tf``.
 
     The spelling is the exact form the document uses most for that term
@@ -78,31 +79,31 @@ def _collect(docs: list[SearchDoc]) -> tuple[dict[str, array], list[int]]:
     postings: dict[str, array] = {}
     lengths: list[int] = []
     known: dict[str, tuple[str, int]] = {}
-    for doc_id, doc in enumerate(docs):
+    for doc_id in range(start, end):
+        doc = docs[doc_id]
         body, length = exact_terms(doc.text)
         counts = Counter(body)
         title, title_length = exact_terms(doc.title)
         for key in title:
             counts[key] += TITLE_WEIGHT
         lengths.append(max(1, length + TITLE_WEIGHT * title_length))
-        grouped: dict[str, list] = {}
+        base = doc_id << 28
         for exact, n in counts.items():
             info = known.get(exact)
             if info is None:
                 info = known[exact] = _spelling(exact)
-            cur = grouped.get(info[0])
-            if cur is None:
-                grouped[info[0]] = [n, info[1], n]
-            else:
-                cur[0] += n
-                if n > cur[2]:
-                    cur[1], cur[2] = info[1], n
-        base = doc_id << 28
-        for folded, (tf, spelling, _) in grouped.items():
-            plist = postings.get(folded)
+            plist = postings.get(info[0])
             if plist is None:
-                plist = postings[folded] = array("Q")
-            plist.append(base | spelling << 12 | (tf if tf < 0xFFF else 0xFFF))
+                plist = postings[info[0]] = array("Q")
+            elif plist[-1] >> 28 == doc_id:
+                # Another spelling of a term this document already has ("đảng", "đang"):
+                # add up, and keep the spelling used more.
+                last = plist[-1]
+                tf = min((last & 0xFFF) + n, 0xFFF)
+                spelling = info[1] if n > (last & 0xFFF) else (last >> 12) & 0xFFFF
+                plist[-1] = base | spelling << 12 | tf
+                continue
+            plist.append(base | info[1] << 12 | (n if n < 0xFFF else 0xFFF))
     return postings, lengths
 
 
@@ -153,14 +154,25 @@ def _entry(term: str, packed: array, norms: list[float], count: int, scale: floa
     return bytes(out + body)
 
 
+_shared_entry: dict = {}
+
+
+def _hashed_entry(term: str, packed: array) -> tuple[int, bytes]:
+    e = _shared_entry
+    return term_hash(term), _entry(term, packed, e["norms"], e["count"], e["scale"])
+
+
 def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]]) -> IndexStats:
     """Write the index of ``docs`` (newest first) into ``out``; return its figures."""
-    postings, lengths = _collect(docs)
+    procs = parallel.workers(len(docs))
+    postings, lengths = parallel.collect(_collect, docs, procs)
     count = len(docs)
     avg = (sum(lengths) / count) if count else 1.0
     scale = 255 / (math.log(1 + count + 1) * (K1 + 1))
     norms = [K1 * (1 - B + B * n / avg) for n in lengths]
-    entries = [(term_hash(t), _entry(t, p, norms, count, scale)) for t, p in postings.items()]
+    _shared_entry.update(norms=norms, count=count, scale=scale)
+    entries = parallel.map_items(_hashed_entry, [(t, p) for t, p in postings.items()], procs)
+    _shared_entry.clear()
     total = sum(len(e) for _, e in entries)
     shards = 1
     while shards * SHARD_TARGET < total and shards < 1 << 16:
