@@ -186,6 +186,7 @@ def phases(n: int, seed: int, corpus: Path | None, keep: Path | None) -> None:
     prepare(root, n, seed, corpus)
     os.environ.update(NO_MKDOCS_2_WARNING="1", TOASOAN_NOW=NOW)
     spent: dict[str, float] = {}
+    calls: dict[str, int] = {}
     depth = [0]
 
     def timed(label, fn, outermost=False):
@@ -197,13 +198,15 @@ def phases(n: int, seed: int, corpus: Path | None, keep: Path | None) -> None:
             try:
                 return fn(*args, **kwargs)
             finally:
-                spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+                name = label(args[0]) if callable(label) else label
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
+                calls[name] = calls.get(name, 0) + 1
                 depth[0] -= outermost
         return wrapper
 
     saved = (Page.render, jinja2.Template.render, utils.write_file)
     Page.render = timed("markdown (Page.render)", Page.render)
-    jinja2.Template.render = timed("templates (Jinja render)", jinja2.Template.render, outermost=True)
+    jinja2.Template.render = timed(lambda t: f"templates: {t.name}", jinja2.Template.render, outermost=True)
     utils.write_file = timed("writing files", utils.write_file)
     cwd = os.getcwd()
     os.chdir(root)
@@ -225,7 +228,8 @@ def phases(n: int, seed: int, corpus: Path | None, keep: Path | None) -> None:
     print(f"{n} articles: {total:.1f} s in process")
     for label, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
         if seconds >= 0.05:
-            print(f"  {seconds:7.2f} s  {100 * seconds / total:4.0f} %  {label}")
+            each = f"{calls[label]:6d} × {1000 * seconds / calls[label]:6.2f} ms" if calls[label] > 1 else ""
+            print(f"  {seconds:7.2f} s  {100 * seconds / total:4.0f} %  {label:<38} {each}")
     rest = total - sum(spent.values())
     print(f"  {rest:7.2f} s  {100 * rest / total:4.0f} %  everything else (MkDocs: files, nav, page setup)")
     if keep is None:
