@@ -348,3 +348,13 @@ def test_year_must_be_four_digits(root, capsys):
     src = write(root / "old", "dem-nhac.txt", TWO_AUTHORS)
     assert run_import(root, src, "--year", "22") == 1
     assert "năm 22 không hợp lệ" in capsys.readouterr().err
+
+
+def test_a_different_photo_in_the_way_skips_the_article(root, capsys):
+    src = write(root / "old", "na-ri.txt", TWO_PHOTOS)
+    write(root / "old" / "anh", "na-ri-1.jpg", jpeg())
+    taken = write(root / "images/imported/2022/03", "na-ri-ra-quan-trong-cay-dau-xuan-1.jpg", b"khac")
+    assert run_import(root, src, "--year", "2022", "--images", root / "old" / "anh") == 0
+    out = capsys.readouterr().out
+    assert f"đã có tệp {taken}; bỏ qua, không ghi đè" in out
+    assert taken.read_bytes() == b"khac" and not (root / "articles").joinpath("2022/03").exists()

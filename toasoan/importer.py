@@ -6,6 +6,7 @@ photos, writes the articles (never over an existing one) and reports.
 
 from __future__ import annotations
 
+import errno
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -211,17 +212,16 @@ def _comment(text: str) -> str:
 
 
 def _write(target: Path, text: str, copies: list[tuple[Path, str]], images_root: Path) -> None:
-    """Photos first, then the article: an article never points at a photo not yet copied."""
+    """Copy the photos, then write the article; never replace a file that differs."""
+    for src, rel in copies:
+        dest = images_root / rel
+        if dest.exists() and dest.read_bytes() != src.read_bytes():
+            raise FileExistsError(errno.EEXIST, "file exists", str(dest))
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "x", encoding="utf-8", newline="\n") as f:
+    with open(target, "x", encoding="utf-8", newline="\n") as f:  # "x": fails if it exists
         for src, rel in copies:
             dest = images_root / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            if dest.exists():
-                if dest.read_bytes() != src.read_bytes():
-                    f.close()
-                    target.unlink()
-                    raise FileExistsError(None, None, str(dest))
-                continue
-            shutil.copyfile(src, dest)
+            if not dest.exists():
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dest)
         f.write(text)
