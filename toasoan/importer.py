@@ -86,9 +86,7 @@ class PhotoFolder:
             elif entry.suffix.lower() in IMAGE_TYPES:
                 self.loose.append(entry)
                 base = _NUMBER_TAIL.sub("", entry.stem).lower()
-                self.by_stem.setdefault(base, []).append(entry)
-        for photos in self.by_stem.values():
-            photos.sort(key=natural_key)
+                self.by_stem.setdefault(base, []).append(entry)  # in name order already
 
     def photos_for(self, source: Path) -> list[Path]:
         photos = self.by_stem.get(source.stem.lower())
@@ -143,7 +141,7 @@ def import_files(sources: list[Path], year: int, root: Path, site: SiteConfig, *
                            "kiểm tra dòng tiêu đề của tệp gốc")
             report.done.append(Imported(source, None))
             continue
-        if slug in taken or target.exists():
+        if slug in taken:  # by file name; a clash with a hand-set `slug:` is left to `check`
             problems.warning(source, 1, f"đã có bài cùng đường dẫn '{slug}'; bỏ qua, không ghi đè",
                              "nếu đây là bài khác, sửa tiêu đề trong tệp gốc rồi nhập lại")
             report.done.append(Imported(source, None))
