@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
@@ -118,7 +119,7 @@ def ours_query(browser, base: str, query: str, typed: bool = True, delay: int = 
         page.locator("#ts-search-q").type(query, delay=delay)
     else:
         page.add_init_script("document.addEventListener('ts-search:done', e => { window.__done = e.detail; })")
-        page.goto(base + "tim-kiem/?q=" + query)
+        page.goto(base + "tim-kiem/?q=" + quote_plus(query))
     page.wait_for_function("q => window.__done && window.__done.query === q", arg=query, timeout=20_000)
     detail = page.evaluate("window.__done")
     urls = page.eval_on_selector_all(".ts-result__title a", "els => els.map(e => e.href)")

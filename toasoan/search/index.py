@@ -154,12 +154,37 @@ def _entry(term: str, packed: array, norms: list[float], count: int, scale: floa
     return bytes(out + body)
 
 
-_shared_entry: dict = {}
+_job: dict = {}  # what the shard writers read (inherited by forked workers)
 
 
-def _hashed_entry(term: str, packed: array) -> tuple[int, bytes]:
-    e = _shared_entry
-    return term_hash(term), _entry(term, packed, e["norms"], e["count"], e["scale"])
+def _shard_count(postings: dict[str, array]) -> int:
+    """A power of two giving shards of about SHARD_TARGET bytes (estimated before encoding)."""
+    # About 3.7 bytes a kept posting, plus each term's head and its spellings' extras.
+    total = sum(10 + 4 * min(len(p), KEEP) + (200 if len(p) > KEEP else 0) for p in postings.values())
+    shards = 1
+    while shards * SHARD_TARGET < total and shards < 1 << 16:
+        shards <<= 1
+    return shards
+
+
+def _write_shards(k: int, n: int) -> list[tuple[int, int, int]]:
+    """Encode and write every shard ``s`` with ``s % n == k``; return (shard, crc, size)."""
+    job = _job
+    mask, folder = job["shards"] - 1, job["folder"]
+    blobs: dict[int, bytearray] = {}
+    for term, packed in job["postings"].items():
+        shard = term_hash(term) & mask
+        if shard % n == k:
+            blob = blobs.get(shard)
+            if blob is None:
+                blob = blobs[shard] = bytearray()
+            blob += _entry(term, packed, job["norms"], job["count"], job["scale"])
+    done = []
+    for shard in range(k, job["shards"], n):
+        blob = bytes(blobs.get(shard, b""))
+        (folder / f"{shard}.bin").write_bytes(blob)
+        done.append((shard, zlib.crc32(blob), len(blob)))
+    return done
 
 
 def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]]) -> IndexStats:
@@ -168,28 +193,19 @@ def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]
     postings, lengths = parallel.collect(_collect, docs, procs)
     count = len(docs)
     avg = (sum(lengths) / count) if count else 1.0
-    scale = 255 / (math.log(1 + count + 1) * (K1 + 1))
     norms = [K1 * (1 - B + B * n / avg) for n in lengths]
-    _shared_entry.update(norms=norms, count=count, scale=scale)
-    entries = parallel.map_items(_hashed_entry, [(t, p) for t, p in postings.items()], procs)
-    _shared_entry.clear()
-    total = sum(len(e) for _, e in entries)
-    shards = 1
-    while shards * SHARD_TARGET < total and shards < 1 << 16:
-        shards <<= 1
-    blobs = [bytearray() for _ in range(shards)]
-    for h, entry in entries:
-        blobs[h & (shards - 1)] += entry
-
+    shards = _shard_count(postings)
     out.mkdir(parents=True, exist_ok=True)
     (out / "t").mkdir(exist_ok=True)
     (out / "d").mkdir(exist_ok=True)
-    version = 0
-    written = 0
-    for n, blob in enumerate(blobs):
-        (out / "t" / f"{n}.bin").write_bytes(blob)
-        version = zlib.crc32(blob, version)
-        written += len(blob)
+    _job.update(postings=postings, norms=norms, count=count, shards=shards, folder=out / "t",
+                scale=255 / (math.log(1 + count + 1) * (K1 + 1)))
+    try:
+        done = sorted(d for part in parallel.run(_write_shards, procs) for d in part)
+    finally:
+        _job.clear()
+    version = zlib.crc32(b"".join(crc.to_bytes(4, "little") for _, crc, _ in done))
+    written = sum(size for _, _, size in done)
     for start in range(0, count, CHUNK):
         rows = [[d.title, d.url, d.date, d.section, d.excerpt] for d in docs[start:start + CHUNK]]
         data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

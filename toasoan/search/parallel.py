@@ -55,21 +55,16 @@ def collect(fn, docs, n: int):
     return postings, lengths
 
 
-def _map_part(k: int):
-    fn, items, n = _shared["fn"], _shared["items"], _shared["n"]
-    return [fn(*items[i]) for i in range(k, len(items), n)]
+def _run_part(k: int):
+    return _shared["fn"](k, _shared["n"])
 
 
-def map_items(fn, items: list, n: int) -> list:
-    """``[fn(*item) for item in items]``, the items dealt round-robin to ``n`` processes."""
+def run(fn, n: int) -> list:
+    """``[fn(k, n) for k in range(n)]``, each call in its own process when ``n > 1``."""
     if n == 1:
-        return [fn(*item) for item in items]
-    _shared.update(fn=fn, items=items, n=n)
+        return [fn(0, 1)]
+    _shared.update(fn=fn, n=n)
     try:
-        parts = _run(_map_part, n)
+        return _run(_run_part, n)
     finally:
         _shared.clear()
-    out = [None] * len(items)
-    for k, part in enumerate(parts):
-        out[k::n] = part
-    return out
