@@ -222,3 +222,15 @@ def test_serve_previews_drafts(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("value", [
+    "Ba Bể: khai mạc", "Tin #1", "C#", "- gạch đầu", "[Trực tiếp] Kỳ họp", "a:b?c", "true", "~",
+    '"Dân vận khéo" lan toả', "Ngày 13/01: tổng kết", "50% hộ nghèo", "@tòa soạn", "x,y", "{a}", "Cuối câu:",
+])
+def test_front_matter_values_read_back(value):
+    from toasoan.frontmatter import split
+    from toasoan.newarticle import front_matter
+    names = [value, "Hoàng Anh"]
+    data = split(front_matter([("title", value), ("author", names)]) + "\nThân bài.\n").data
+    assert data["title"] == value and data["author"] == names

@@ -23,7 +23,7 @@ from .text import nfc, slugify
 # strings are valid YAML).
 _PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:[^:#]|:(?!\s|$)|(?<!\s)#)*(?<!\s)$")
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"}
-_FLOW_SPECIAL = re.compile(r"[,\[\]{}]")
+_FLOW_SPECIAL = re.compile(r"[,\[\]{}:?]")  # PyYAML refuses ":" in a flow list
 
 
 class NewArticleError(ValueError):
