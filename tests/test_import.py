@@ -358,3 +358,19 @@ def test_a_different_photo_in_the_way_skips_the_article(root, capsys):
     out = capsys.readouterr().out
     assert f"đã có tệp {taken}; bỏ qua, không ghi đè" in out
     assert taken.read_bytes() == b"khac" and not (root / "articles").joinpath("2022/03").exists()
+
+
+@pytest.mark.parametrize("line", [
+    "# không phải tiêu đề", "- không phải danh sách", "+ cũng không", "---", "2022. Năm bản lề",
+    "> không phải trích dẫn", "a*b*c và _d_ và `e`", "[1] chú thích {: .x}", "<b>thẻ</b> <script>",
+    "giá 3 < 4 > 2", "AT&T, &#2 và &nbsp;", "~~gạch~~ \\ xiên", "![không phải ảnh](x.jpg)",
+])
+def test_plain_text_stays_plain(line):
+    import html
+    import re
+
+    import markdown
+    md = markdown.Markdown(extensions=["attr_list", "md_in_html", "tables", "footnotes", "sane_lists",
+                                       "pymdownx.tilde", "pymdownx.blocks.caption"])
+    out = md.convert(legacy.markdown_text(line))
+    assert out.startswith("<p>") and html.unescape(re.sub(r"<[^>]+>", "", out)) == line

@@ -237,13 +237,14 @@ def parse(text: str, year: int, site: SiteConfig, finder: re.Pattern | None = No
 
 # Characters that would turn plain text into Markdown syntax.
 _ESCAPE = re.compile(r"([\\`*_\[\]{}~])")
-_LINE_START = re.compile(r"^(#|>|[-+=] |[-=]+$|\d+(?=[.)]\s))")
+_LINE_START = re.compile(r"^(#|>|[-+] |-+$|\d+(?=[.)]\s))")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY_START = re.compile(r"&(?=#|[A-Za-z]+;)")   # "&#2", "&nbsp;" are text here
 
 
 def markdown_text(line: str) -> str:
     """A plain-text paragraph as Markdown that renders to exactly that text."""
-    line = _TAG_START.sub("&lt;", _ESCAPE.sub(r"\\\1", line))
+    line = _TAG_START.sub("&lt;", _ESCAPE.sub(r"\\\1", _ENTITY_START.sub("&amp;", line)))
     m = _LINE_START.match(line)
     if m:
         token = m.group(1)
