@@ -117,8 +117,89 @@ HEADINGS = _l("""Kết quả bước đầu|Những khó khăn, vướng mắc|G
 Nhiều cách làm sáng tạo|Tập trung nguồn lực|Phát huy vai trò của cơ sở""")
 
 
+# General news vocabulary, most frequent first: picked with Zipf-like weights so
+# syllable frequencies fall off as in real text (a few words everywhere, a long tail).
+NOUNS = _l("""người dân|cán bộ|đảng viên|doanh nghiệp|nhân dân|địa phương|đơn vị|chính quyền|
+gia đình|học sinh|nông dân|thanh niên|phụ nữ|trẻ em|cộng đồng|cơ sở|kinh tế|văn hóa|xã hội|chính sách|
+nguồn vốn|ngân sách|dự án|công trình|sản phẩm|thị trường|giá trị|thu nhập|đời sống|năng suất|chất lượng|
+kết quả|mục tiêu|nhiệm vụ|giải pháp|khó khăn|hạn chế|nguyên nhân|tiềm năng|lợi thế|vùng cao|biên giới|
+đất sản xuất|ruộng bậc thang|vườn cam|đồi chè|lúa nước|cây ngô|đậu tương|gia súc|gia cầm|đàn trâu|
+con giống|phân bón|thời tiết|mùa vụ|lũ quét|hạn hán|rét đậm|hạ tầng|đường giao thông|cây cầu|nhà văn hóa|
+trường học|trạm y tế|bệnh viện|phòng học|giáo viên|bác sĩ|bệnh nhân|cử tri|đại biểu|hội viên|đoàn viên|
+chiến sĩ|lực lượng|tổ công tác|ban chỉ đạo|hội đồng|ủy ban|tập thể|cá nhân|ý kiến|kiến nghị|đề xuất|
+quy định|văn bản|kế hoạch|đề án|chương trình|phong trào|hoạt động|sự kiện|lễ hội|di sản|bản sắc|
+truyền thống|phong tục|tiếng nói|chữ viết|trang phục|món ăn|nghề dệt|nghề rèn|sản vật|đặc sản|
+du khách|lượt khách|doanh thu|lợi nhuận|vốn vay|lãi suất|hộ nghèo|hộ cận nghèo|lao động|việc làm|
+tay nghề|kỹ năng|kiến thức|công nghệ|thiết bị|máy móc|phần mềm|dữ liệu|hồ sơ|thủ tục|dịch vụ|
+môi trường|nguồn nước|rác thải|diện tích|sản lượng|tổng đàn|tỷ lệ|chỉ tiêu|tiến độ|khối lượng|
+mặt bằng|nhà thầu|chủ đầu tư|hiện trường|mùa mưa|mùa khô|vụ xuân|vụ mùa|thu hoạch|giá bán|thương lái""")
+VERBS2 = _l("""thực hiện|tổ chức|triển khai|hỗ trợ|phát triển|nâng cao|tham gia|đầu tư|xây dựng|bảo đảm|
+tập trung|quan tâm|chú trọng|đẩy mạnh|tăng cường|giải quyết|khắc phục|tháo gỡ|hướng dẫn|tuyên truyền|
+vận động|phối hợp|kiểm tra|theo dõi|đánh giá|đề nghị|đề xuất|kiến nghị|chỉ đạo|lãnh đạo|quản lý|
+sử dụng|khai thác|bảo tồn|phát huy|gìn giữ|mở rộng|nhân rộng|liên kết|tiêu thụ|sản xuất|chế biến|
+chăm sóc|trồng mới|thu hoạch|cải tạo|sửa chữa|nâng cấp|hoàn thiện|hoàn thành|bàn giao|đưa vào|
+tiếp cận|chuyển đổi|ứng dụng|cung cấp|tiếp nhận|giải ngân|huy động|lồng ghép|ưu tiên|dành""")
+ADJS = _l("""quan trọng|hiệu quả|thiết thực|bền vững|ổn định|tích cực|rõ rệt|đáng kể|cao|thấp|lớn|nhỏ|
+mới|khó khăn|thuận lợi|phức tạp|cấp thiết|kịp thời|đồng bộ|chặt chẽ|nghiêm túc|sôi nổi|phấn khởi|
+an toàn|sạch|xanh|đẹp|khang trang|kiên cố|vững chắc|đa dạng|phong phú|độc đáo|đặc sắc|hấp dẫn|
+chủ động|sáng tạo|linh hoạt|cụ thể|rõ ràng|minh bạch|công khai|dân chủ|đoàn kết|thống nhất""")
+SURNAMES = _l("Nông|Hoàng|Triệu|Lý|Ma|Hà|Lường|Đàm|Bế|Lục|Nguyễn|Trần|Lê|Phạm|Dương|Hứa|Vi|Đinh|Mạc|Lâm|Lộc|Sầm|Chu|Bàn|Đặng|Phùng|Vũ|Đỗ")
+MIDDLES = _l("Văn|Thị|Đức|Ngọc|Minh|Thanh|Quang|Hữu|Xuân|Thu|Kim|Hồng|Tiến|Mạnh|Thế")
+GIVEN = _l("""An|Bình|Cường|Dũng|Duyên|Giang|Hà|Hải|Hạnh|Hiền|Hiếu|Hoa|Hòa|Hùng|Hương|Huyền|Khánh|Khoa|
+Lan|Liên|Linh|Loan|Long|Lợi|Mai|Minh|Nam|Nga|Ngân|Nhung|Phong|Phúc|Phương|Quân|Quế|Sơn|Tâm|Thắm|
+Thành|Thảo|Thắng|Thịnh|Thơm|Thủy|Tình|Toàn|Trang|Trung|Tuấn|Tùng|Uyên|Vân|Việt|Vinh|Xuân|Yến|Chiến|Diệp""")
+VILLAGE_HEADS = _l("Nà|Pác|Khuổi|Cốc|Lủng|Bản|Phiêng|Khau|Nặm|Thẳm|Pù|Slam|Khâu|Bó")
+VILLAGE_TAILS = _l("Làng|Ngòi|Mạ|Vài|Tậu|Quang|Diếu|Lào|Hin|Chang|Pục|Mỏ|Cáy|Phầy|Lạn|Pjạc|Nưa|Đeng|Mòn|Sliến")
+
+
+def _zipf(words: list[str]) -> tuple[list[str], list[float]]:
+    total, cum = 0.0, []
+    for rank in range(1, len(words) + 1):
+        total += 1 / rank
+        cum.append(total)
+    return words, cum
+
+
+_N, _V, _A = _zipf(NOUNS), _zipf(VERBS2), _zipf(ADJS)
+
+
+def _pick(rng: random.Random, table: tuple[list[str], list[float]]) -> str:
+    return rng.choices(table[0], cum_weights=table[1])[0]
+
+
+def _person(rng: random.Random) -> str:
+    return f"{rng.choice(SURNAMES)} {rng.choice(MIDDLES)} {rng.choice(GIVEN)}"
+
+
+def _village(rng: random.Random) -> str:
+    return f"{rng.choice(['thôn', 'bản'])} {rng.choice(VILLAGE_HEADS)} {rng.choice(VILLAGE_TAILS)}"
+
+
+def _free_sentence(rng: random.Random, place: str, day: datetime) -> str:
+    """A freer sentence: general words, function words, people and villages."""
+    n1, n2, n3 = _pick(rng, _N), _pick(rng, _N), _pick(rng, _N)
+    v1, v2, a1, a2 = _pick(rng, _V), _pick(rng, _V), _pick(rng, _A), _pick(rng, _A)
+    kind = rng.randrange(5)
+    if kind == 0:
+        return (f"{rng.choice(['Nhiều', 'Các', 'Những'])} {n1} ở {_village(rng)} đã {v1} {n2} {a1}, "
+                f"{rng.choice(['nhưng', 'tuy vậy', 'song'])} {n3} vẫn còn {a2}.")
+    if kind == 1:
+        return (f"Việc {v1} {n1} của {n2} là {a1} để {v2} {n3} {rng.choice(['cho', 'tại', 'trên'])} "
+                f"địa bàn {place}.")
+    if kind == 2:
+        pct = f"{rng.randint(1, 40)},{rng.randint(1, 9)}"
+        return (f"Năm {day.year}, {place} có {rng.randint(20, 9000)} {n1}, "
+                f"{rng.choice(['tăng', 'giảm'])} {pct}% so với năm {day.year - 1}.")
+    if kind == 3:
+        return (f"Anh {_person(rng)} ở {_village(rng)} cho biết, nhờ được {v1} {n1} nên {n2} "
+                f"của gia đình {rng.choice(['ngày càng', 'đã', 'cũng'])} {a1} hơn.")
+    return (f"Theo bà {_person(rng)}, {rng.choice(ROLES)}, {n1} và {n2} cần được {v1} "
+            f"một cách {a1}, {rng.choice(PURPOSES)}.")
+
 def _sentence(rng: random.Random, place: str, day: datetime) -> str:
     """One news sentence from a template; all slots are real news phrases."""
+    if rng.random() < 0.5:
+        return _free_sentence(rng, place, day)
     org, verb, obj, adv = rng.choice(ORGS), rng.choice(VERBS), rng.choice(OBJECTS), rng.choice(ADVS)
     kind = rng.randrange(7)
     if kind == 0:
@@ -127,14 +208,14 @@ def _sentence(rng: random.Random, place: str, day: datetime) -> str:
     if kind == 1:
         return f"{rng.choice(CONNECTORS)}, {org} {verb} {obj}, {rng.choice(PURPOSES)}."
     if kind == 2:
-        who = f"{rng.choice(TITLES).lower()} {rng.choice(AUTHORS)}, {rng.choice(ROLES)}"
+        who = f"{rng.choice(TITLES).lower()} {_person(rng)}, {rng.choice(ROLES)}"
         return f"Theo {who}, {org} đã {verb} {obj} {adv}."
     if kind == 3:
         num = rng.choice([rng.randint(12, 990), f"{rng.randint(1, 9)}.{rng.randint(100, 999)}"])
         return f"Đến nay, {place} đã có {num} {rng.choice(UNITS)} {rng.choice(RESULTS)}."
     if kind == 4:
         return (f"“Chúng tôi sẽ tiếp tục {verb} {obj} {adv}”, {rng.choice(TITLES).lower()} "
-                f"{rng.choice(AUTHORS)} cho biết.")
+                f"{_person(rng)} cho biết.")
     if kind == 5:
         money = f"{rng.randint(1, 250)},{rng.randint(1, 9)} tỷ đồng"
         return f"Tổng kinh phí thực hiện {obj} năm {day.year} là {money}, {rng.choice(RESULTS)}."
