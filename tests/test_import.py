@@ -374,3 +374,19 @@ def test_plain_text_stays_plain(line):
                                        "pymdownx.tilde", "pymdownx.blocks.caption"])
     out = md.convert(legacy.markdown_text(line))
     assert out.startswith("<p>") and html.unescape(re.sub(r"<[^>]+>", "", out)) == line
+
+
+@pytest.mark.parametrize("caption, title", [
+    ("Lễ khai mạc (ảnh tư liệu).", "Lễ khai mạc (ảnh tư liệu)."),
+    ('Mô hình "Dân vận khéo" ở xã.', "Mô hình “Dân vận khéo” ở xã."),
+    ("Đội 'Sao Mai' [ảnh] `x` \\ y", "Đội ’Sao Mai’ [ảnh] `x` \\ y"),
+    ("[Xem](x) ]( lạ", "[Xem](x) ]( lạ"),
+])
+def test_caption_reads_back_as_the_image_title(caption, title):
+    import html
+    import re
+
+    import markdown
+    out = markdown.Markdown(extensions=["attr_list", "md_in_html"]).convert(
+        f'![](2022/a.jpg "{legacy.caption_title(caption)}")')
+    assert html.unescape(re.search(r'title="([^"]*)"', out).group(1)) == title

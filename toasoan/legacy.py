@@ -239,6 +239,7 @@ def parse(text: str, year: int, site: SiteConfig, finder: re.Pattern | None = No
 _ESCAPE = re.compile(r"([\\`*_\[\]{}~])")
 _LINE_START = re.compile(r"^(#|>|[-+] |-+$|\d+(?=[.)]\s))")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_TITLE_ESCAPE = re.compile(r"([\\`\[\]])")
 _ENTITY_START = re.compile(r"&(?=#|[A-Za-z]+;)")   # "&#2", "&nbsp;" are text here
 
 
@@ -257,7 +258,11 @@ def markdown_text(line: str) -> str:
 
 
 def caption_title(caption: str) -> str:
-    """A caption as a Markdown image title: straight double quotes become curly ones."""
+    """A caption as a Markdown image title that Python-Markdown reads back unchanged.
+
+    Straight quotes would end or confuse the title: they become curly ones
+    (“…”, ’); backslashes, backticks and brackets are escaped.
+    """
     out, opening = [], True
     for ch in caption:
         if ch == '"':
@@ -265,7 +270,7 @@ def caption_title(caption: str) -> str:
             opening = not opening
         else:
             out.append(ch)
-    return "".join(out).replace("\\", "\\\\")
+    return _TITLE_ESCAPE.sub(r"\\\1", "".join(out).replace("'", "’"))
 
 
 def body_markdown(legacy: Legacy, photos: list[str]) -> str:
