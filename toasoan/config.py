@@ -37,11 +37,14 @@ class SiteConfig:
 
     def find_section(self, value: str) -> Section | None:
         """Find a section by its name or slug, ignoring case and diacritics."""
-        key = slugify(value)
-        for section in self.sections:
-            if key in (section.slug, slugify(section.name)):
-                return section
-        return None
+        # Built once: every article asks, and slugifying names each time was 15% of `check`.
+        if getattr(self, "_section_keys", None) is None:
+            self._section_keys = {}
+            for section in reversed(self.sections):
+                self._section_keys[slugify(section.name)] = section
+            for section in reversed(self.sections):
+                self._section_keys[section.slug] = section
+        return self._section_keys.get(slugify(value))
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "SiteConfig":
