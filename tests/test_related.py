@@ -1,0 +1,183 @@
+"""Related articles ("Xem thêm"): ranking, editor's links, exclusions, determinism."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+import related_fixture as fx
+from toasoan.build import prepare
+from toasoan.config import SiteConfig
+from toasoan.model import Article
+from toasoan.related import RelatedIndex, relate_all, same_section
+from toasoan.terms import features, fold_fast
+from toasoan.text import fold
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = datetime.fromisoformat("2026-11-25T12:00:00+07:00")
+
+
+def site_config(**values) -> SiteConfig:
+    data = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["bulletin"]
+    return SiteConfig.from_dict({**data, **values})
+
+
+def write(root: Path, texts: dict[str, str]) -> Path:
+    for rel, text in texts.items():
+        path = root / "articles" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def prepared(tmp_path, preview=False, **extra):
+    return prepare(write(tmp_path, fx.files(**extra)), site_config(), preview=preview, now=NOW)
+
+
+def related_of(build, count=5):
+    return relate_all(build.shown, build.articles, build.chosen, count)
+
+
+def by_slug(build, slug) -> Article:
+    return next(a for a in build.articles if a.slug == slug)
+
+
+@pytest.fixture
+def build(tmp_path):
+    return prepared(tmp_path)
+
+
+def test_cluster_members_find_each_other_first(build):
+    related = related_of(build)
+    for name, members in fx.CLUSTERS.items():
+        slugs = {fx.slug_of(path) for path, _ in members}
+        for slug in slugs:
+            found = [a.slug for a in related[by_slug(build, slug)]]
+            assert set(found[:2]) == slugs - {slug}, (name, slug, found)
+
+
+def test_lists_are_full_and_never_hold_the_article_itself(build):
+    related = related_of(build)
+    assert set(related) == set(build.shown)
+    for article, found in related.items():
+        assert article not in found
+        assert len(found) == len(set(found))
+        assert len(found) <= 5
+
+
+def test_count_is_configurable(build):
+    for count in (1, 3):
+        assert all(len(found) <= count for found in related_of(build, count).values())
+    assert len(related_of(build, 3)[by_slug(build, "sat-lo-nam-mau")]) == 3
+
+
+def test_editor_links_come_first_in_their_order(tmp_path):
+    chosen = ["2023/03/tiem-chung-pac-nam.md", "thu-ngan-sach"]
+    build = prepared(tmp_path, **{"2023/07/sat-lo-nam-mau.md": {"related": chosen}})
+    assert not build.problems.errors
+    found = [a.slug for a in related_of(build)[by_slug(build, "sat-lo-nam-mau")]]
+    assert found[:2] == ["tiem-chung-pac-nam", "thu-ngan-sach"]
+    # then the automatic ones, best first, up to five in all and without repeats
+    assert set(found[2:4]) == {"thong-tuyen-nam-mau", "ho-tro-ho-dan-nam-mau"}
+    assert len(found) == 5 and len(set(found)) == 5
+
+
+def test_editor_links_beyond_the_count_are_all_kept(tmp_path):
+    chosen = [fx.slug_of(p) for p, _ in fx.UNRELATED[:6]]
+    build = prepared(tmp_path, **{"2023/07/sat-lo-nam-mau.md": {"related": chosen}})
+    assert [a.slug for a in related_of(build)[by_slug(build, "sat-lo-nam-mau")]] == chosen
+
+
+def test_unknown_editor_link_is_an_error_with_file_and_line(tmp_path):
+    build = prepared(tmp_path, **{"2023/07/sat-lo-nam-mau.md": {"related": ["khong-co-bai-nay"]}})
+    errors = [p for p in build.problems.errors if "khong-co-bai-nay" in p.message]
+    assert len(errors) == 1
+    assert errors[0].path.endswith("articles/2023/07/sat-lo-nam-mau.md")
+    text = (tmp_path / "articles/2023/07/sat-lo-nam-mau.md").read_text(encoding="utf-8").split("\n")
+    assert "khong-co-bai-nay" in text[errors[0].line - 1]
+    assert errors[0].fix
+
+
+def test_unknown_link_in_a_list_names_its_own_line(tmp_path):
+    text = fx.files()["2023/07/sat-lo-nam-mau.md"].replace(
+        "\n---\n", "\nrelated:\n  - thu-ngan-sach\n  - bai-da-xoa\n---\n", 1)
+    build = prepare(write(tmp_path, {**fx.files(), "2023/07/sat-lo-nam-mau.md": text}),
+                    site_config(), now=NOW)
+    [error] = [p for p in build.problems.errors if "bai-da-xoa" in p.message]
+    assert text.split("\n")[error.line - 1].strip() == "- bai-da-xoa"
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_drafts_and_scheduled_articles_are_never_linked(tmp_path, preview):
+    build = prepared(tmp_path, preview=preview)
+    hidden = {a for a in build.articles if not a.published}
+    assert {a.status for a in hidden} == {"draft", "scheduled"}
+    assert (hidden <= set(build.shown)) == preview
+    related = related_of(build)
+    for article, found in related.items():
+        assert not hidden & set(found), article
+    if preview:  # a draft gets its own list, from published articles
+        draft = by_slug(build, "sat-lo-nam-mau-nhap")
+        assert {a.slug for a in related[draft][:3]} == {
+            "sat-lo-nam-mau", "thong-tuyen-nam-mau", "ho-tro-ho-dan-nam-mau"}
+
+
+def test_ranking_is_deterministic_whatever_the_order(build):
+    first = {a.slug: [b.slug for b in found] for a, found in related_of(build).items()}
+    pool = list(build.articles)
+    for seed in range(3):
+        random.Random(seed).shuffle(pool)
+        again = relate_all([a for a in pool if a in build.shown], pool, build.chosen, 5)
+        assert {a.slug: [b.slug for b in found] for a, found in again.items()} == first
+
+
+def test_ranking_is_the_same_in_another_process(tmp_path):
+    """String hashing differs between processes: nothing may depend on it."""
+    code = ("import sys, json; sys.path[:0] = ['tests', '.'];"
+            "from test_related import prepared, related_of; from pathlib import Path;"
+            "b = prepared(Path(sys.argv[1]));"
+            "print(json.dumps({a.slug: [x.slug for x in f] for a, f in related_of(b).items()}, sort_keys=True))")
+    outs = set()
+    for seed in ("1", "2"):
+        proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / seed)], cwd=REPO, text=True,
+                              capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert proc.returncode == 0, proc.stderr
+        outs.add(proc.stdout)
+    assert len(outs) == 1
+
+
+def test_same_section_latest_first_without_the_article(build):
+    listing = build.archive.sections["kinh-te"].articles
+    ocop = by_slug(build, "mien-dong-ocop")
+    latest = same_section(listing, ocop, 3)
+    assert ocop not in latest and len(latest) == 3
+    assert [a.date for a in latest] == sorted((a.date for a in latest), reverse=True)
+    assert latest[0].slug == "thu-ngan-sach"
+    skipped = same_section(listing, ocop, 3, skip=latest[:1])
+    assert latest[0] not in skipped and skipped[:2] == latest[1:]
+
+
+def test_tags_and_place_count(build):
+    # Two otherwise unrelated articles sharing a rare tag find each other.
+    index = RelatedIndex([a for a in build.articles if a.published])
+    nam_mau, ho_tro = by_slug(build, "sat-lo-nam-mau"), by_slug(build, "ho-tro-ho-dan-nam-mau")
+    assert "#thien tai" in features(nam_mau) and "#thien tai" in features(ho_tro)
+    assert index.similar(nam_mau, 1) in ([ho_tro], [by_slug(build, "thong-tuyen-nam-mau")])
+
+
+def test_terms_are_folded_syllables_and_pairs():
+    assert fold_fast("Đảng ủy HOÀ Bắc Kạn") == fold("Đảng ủy HOÀ Bắc Kạn")
+    a = Article(path=Path("x.md"), rel_path="x.md", title="Nông thôn mới", date=NOW, authors=[],
+                location="", slug="x", body="Xây dựng nông thôn mới, ở Chợ Đồn.", body_line=1)
+    terms = features(a)
+    assert {"nong", "thon", "nong thon", "thon moi", "xay dung", "cho don"} <= set(terms)
+    assert "moi o" not in terms           # punctuation ends a run of pairs
+    assert terms["nong thon"] == 3 + 1    # the title counts thrice
+    assert "o" not in terms               # function syllables alone are dropped
