@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gzip as gzip_module
 import json
+import os
 import re
 import shutil
 import statistics
@@ -52,9 +53,11 @@ def build_site(root: Path, cfg: dict | None = None, strict: bool = True) -> dict
     seconds = time.perf_counter() - started
     if built.returncode:
         sys.exit(built.log[-3000:])
-    found = re.search(r"Tìm kiếm: chỉ mục (\d+) bài, (\d+) từ, (\d+) tệp, ([\d.]+) MB, ([\d.]+) giây", built.log)
+    found = re.search(r"Tìm kiếm: chỉ mục (\d+) bài, (\d+) từ, (\d+) tệp, ([\d.]+) MB, ([\d.]+) giây "
+                      r"\(CPU ([\d.]+) giây\)", built.log)
     info = {"build_s": round(seconds, 1), "docs": int(found[1]), "terms": int(found[2]),
-            "files": int(found[3]), "index_mb": float(found[4]), "index_s": float(found[5])}
+            "files": int(found[3]), "index_mb": float(found[4]), "index_s": float(found[5]),
+            "index_cpu_s": float(found[6]), "load": os.getloadavg()[0]}
     (root / "build.json").write_text(json.dumps(info))
     return info
 
@@ -171,7 +174,8 @@ def synthetic(work: Path, n: int, rebuild: bool, pagefind: bool, browser) -> Non
             reindex(root, root / "mkdocs.yml")
     print(f"\n## Synthetic archive: {info['docs']:,} articles (bodies from "
           f"{'the real corpus' if CORPUS.exists() else 'templates'})")
-    print(f"mkdocs build {info['build_s']} s, of which search index {info['index_s']} s: "
+    print(f"mkdocs build {info['build_s']} s, of which search index {info['index_s']} s "
+          f"(CPU {info.get('index_cpu_s')} s over 2 processes; load average {info.get('load', 0):.1f}): "
           f"{info['terms']:,} terms, {info['files']:,} files, {info['index_mb']} MB")
     pf_time = run_pagefind(root / "site") if pagefind else None
     if pf_time:
