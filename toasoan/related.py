@@ -6,7 +6,9 @@ weighted vector of terms — folded syllables, syllable pairs and tags — and o
 articles that share a term are ever compared. Two limits keep the work about
 linear in the archive's size: a term found in more than ``max_df`` of the
 archive is dropped, and a term's posting list keeps only the ``posting_cap``
-articles where that term weighs most (a common word costs no more than a rare one).
+articles where that term weighs most (a common word costs no more than a rare one);
+each article keeps its ``terms`` strongest terms and reads at most
+``query_budget`` postings.
 
 Then a second step: two articles whose own nearest neighbours overlap are
 about the same subject even where their words differ ("shared neighbours").
@@ -18,8 +20,8 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from operator import itemgetter
 from dataclasses import dataclass
+from operator import itemgetter
 
 from .model import Article
 from .terms import features
@@ -27,21 +29,24 @@ from .terms import features
 
 @dataclass
 class Options:
-    """Tuning knobs; the defaults were chosen on the Dân trí quality benchmark."""
+    """Tuning knobs, chosen with bench/bench_related.py (quality on real news
+    against time on a 10,000-article archive). More ``terms``, ``query_budget``
+    and ``neighbours`` buy a little quality for time: see that script's notes."""
 
+    terms: int = 250           # strongest terms kept per article
     posting_cap: int = 50      # articles kept per term in the inverted index
-    query_budget: int = 4000   # postings read per article, strongest terms first
+    query_budget: int = 5000   # postings read per article, strongest terms first
     levels: int = 4            # weights are rounded to 1…levels (see RelatedIndex)
     min_df: int = 2            # a term in one article alone links nothing
-    max_df: float = 0.05       # share of the archive above which a term is dropped …
+    max_df: float = 0.1        # share of the archive above which a term is dropped …
     k1: float = 1.2            # BM25 term-frequency saturation
     b: float = 0.75            # BM25 length normalisation
     section_boost: float = 0.15   # same section: score × (1 + boost)
     location_boost: float = 0.15  # same district or place
     time_boost: float = 0.5       # up to this much for articles close in time …
     time_scale_days: float = 7.0  # … half of it at this many days apart
-    neighbours: int = 30          # nearest neighbours compared in the second step
-    shared_weight: float = 0.6    # weight of the shared-neighbour similarity
+    neighbours: int = 40          # nearest neighbours compared in the second step
+    shared_weight: float = 1.0    # weight of the shared-neighbour similarity
 
 
 Row = list[tuple[int, float]]
@@ -59,10 +64,9 @@ class RelatedIndex:
         self._places = [_place(a.location) for a in self.pool]
         counts = [features(a) for a in self.pool]
         n = len(counts)
-        df: dict[str, int] = {}
+        df: Counter[str] = Counter()
         for c in counts:
-            for t in c:
-                df[t] = df.get(t, 0) + 1
+            df.update(c.keys())   # counted in C
         # … but never below the posting cap, so a small archive keeps its words.
         limit = max(opt.max_df * n, opt.posting_cap)
         # BM25's idf; terms outside [min_df, limit] can never help, so they get none.
@@ -77,9 +81,13 @@ class RelatedIndex:
         self._scale = opt.levels / _percentile([w for vec in vectors for _, w in vec], 0.99)
         self.vectors = [self._levels(vec) for vec in vectors]
         postings: dict[str, list[tuple[float, int, int]]] = {}
-        for i, vec in enumerate(vectors):
-            for t, w in vec:
-                postings.setdefault(t, []).append((-w, i, self._level(w)))
+        for i, (vec, levels) in enumerate(zip(vectors, self.vectors)):
+            for (t, w), (_, q) in zip(vec, levels):
+                plist = postings.get(t)
+                if plist is None:
+                    postings[t] = [(-w, i, q)]
+                else:
+                    plist.append((-w, i, q))
         self.postings: dict[str, list[int]] = {}
         for t, plist in postings.items():
             if len(plist) > 1:
@@ -100,13 +108,11 @@ class RelatedIndex:
         weights = [(idf[t] * tf * k1 / (tf + norm), t) for t, tf in counts.items() if t in idf]
         length = math.sqrt(sum(w * w for w, _ in weights)) or 1.0
         weights.sort(reverse=True)
-        return [(t, w / length) for w, t in weights]
+        return [(t, w / length) for w, t in weights[: opt.terms]]
 
     def _levels(self, vector: list[tuple[str, float]]) -> list[tuple[str, int]]:
-        return [(t, self._level(w)) for t, w in vector]
-
-    def _level(self, weight: float) -> int:
-        return max(1, min(self.options.levels, math.ceil(weight * self._scale)))
+        top, scale = self.options.levels, self._scale
+        return [(t, min(top, int(w * scale) + 1)) for t, w in vector]
 
     def _first(self, article: Article, vector: list[tuple[str, int]], me: int | None) -> Row:
         """Text similarity raised for section, place and time: the best ``neighbours * 2``.
@@ -171,8 +177,8 @@ class RelatedIndex:
             near: list[int] = []
             for j in mine:
                 near += listed_by[j]
-            shared = Counter(near)
-            for l, c in shared.items():
+            # Only the articles sharing the most neighbours can make the list.
+            for l, c in heapq.nlargest(k, Counter(near).items(), key=itemgetter(1)):
                 scores[l] = scores.get(l, 0.0) + weight * c
         scores.pop(me, None)
         for other in skip:

@@ -43,7 +43,7 @@ _BREAK = re.compile(r"[^a-z0-9\s]+")   # punctuation ends a run of syllable pair
 STOP = frozenset("""
 va la cua cac nhung mot duoc co trong cho voi da de khi thi tai tu ve nay nhu cung se theo
 den ra vao lai con nhieu rat hon khong o tren duoi sau truoc nen ma neu vi bi boi hay hoac
-do day kia ay nao gi the nhat moi cu deu van luc viec chi nua ca hien tung nhieu qua bang
+do day kia ay nao gi the nhat moi cu deu van luc viec chi nua ca hien tung qua bang
 """.split())
 
 
