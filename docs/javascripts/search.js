@@ -259,7 +259,7 @@
         rows.forEach(function (row) {
           if (!row) return;
           var li = node("li", "ts-result", list);
-          var h = node("h3", "ts-result__title", li);
+          var h = node("h2", "ts-result__title", li);
           var a = node("a", null, h);
           a.href = ROOT + row[1];
           highlight(a, row[0], state.folded);
