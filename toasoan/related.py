@@ -105,7 +105,8 @@ class RelatedIndex:
         opt, idf = self.options, self.idf
         norm = opt.k1 * (1 - opt.b + opt.b * sum(counts.values()) / (self.avg_len or 1.0))
         k1 = opt.k1 + 1
-        weights = [(idf[t] * tf * k1 / (tf + norm), t) for t, tf in counts.items() if t in idf]
+        get = idf.get
+        weights = [(w * tf * k1 / (tf + norm), t) for t, tf in counts.items() if (w := get(t))]
         length = math.sqrt(sum(w * w for w, _ in weights)) or 1.0
         weights.sort(reverse=True)
         return [(t, w / length) for w, t in weights[: opt.terms]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from .model import Article
 from .text import fold
@@ -35,7 +36,8 @@ _MARKUP = re.compile(
     r"!\[([^\]]*)\]\(\s*[^\s)]*(?:\s+\"([^\"]*)\")?\s*\)"   # photo: keep alt text and caption
     r"|\[([^\]]*)\]\([^)]*\)"                               # link: keep its text
     r"|<[^>]*>|https?://\S+|\{[^}]*\}")                    # tags, addresses, attribute lists
-_BREAK = re.compile(r"[^a-z0-9\s]+")   # punctuation ends a run of syllable pairs
+# Punctuation and numbers (dates, amounts: noise here) end a run of syllable pairs.
+_BREAK = re.compile(r"[^a-z\s]+")
 
 # Function syllables that link everything to everything (folded). Pairs made
 # only of them are dropped too; a pair with one content syllable is kept
@@ -59,20 +61,15 @@ def plain(markdown: str) -> str:
 
 def add_terms(counts: dict[str, float], text: str, weight: float = 1.0) -> None:
     """Count the syllables and syllable pairs of ``text`` into ``counts``."""
-    get = counts.get
+    stop = STOP
+    tokens: list[str] = []
     for run in _BREAK.split(fold_fast(text)):
-        prev = None
-        for syl in run.split():
-            if not syl.isalpha():   # numbers: dates and amounts, noise here
-                prev = None
-                continue
-            stop = syl in STOP
-            if not stop:
-                counts[syl] = get(syl, 0) + weight
-            if prev is not None and not (stop and prev[1]):
-                pair = prev[0] + " " + syl
-                counts[pair] = get(pair, 0) + weight
-            prev = (syl, stop)
+        syls = run.split()
+        tokens += [s for s in syls if s not in stop]
+        tokens += [a + " " + b for a, b in zip(syls, syls[1:]) if a not in stop or b not in stop]
+    get = counts.get
+    for term, n in Counter(tokens).items():   # counted in C, merged once per term
+        counts[term] = get(term, 0) + n * weight
 
 
 def features(article: Article) -> dict[str, float]:
