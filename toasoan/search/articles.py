@@ -14,13 +14,13 @@ def search_docs(articles, sections) -> list[SearchDoc]:
     position = {s.slug: i for i, s in enumerate(sections)}
     docs = []
     for a in articles:
-        text = plain_text(a.body)
-        lead = plain_text(a.summary) if a.summary else text
+        # The body's plain text is made by the index's workers (both cores), not here.
+        lead = plain_text(a.summary) if a.summary else plain_text(a.body[:2000])
         docs.append(SearchDoc(
             title=a.title, url=a.url, date=f"{a.date:%Y-%m-%d}",
             section=position.get(a.section, -1), excerpt=excerpt(lead),
             # A summary written apart from the body is searchable too.
-            text=f"{plain_text(a.summary)}\n\n{text}" if a.summary_given else text))
+            markdown=f"{a.summary}\n\n{a.body}" if a.summary_given else a.body))
     return docs
 
 

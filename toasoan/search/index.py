@@ -30,6 +30,7 @@ from pathlib import Path
 
 from . import parallel
 from .encoding import put_varint
+from .plaintext import plain_text
 from .tokens import exact_terms, fold_syllable, term_check, term_hash, variant_hash
 
 TITLE_WEIGHT = 5      # a title word counts as five body words
@@ -51,7 +52,8 @@ class SearchDoc:
     date: str         # YYYY-MM-DD
     section: int      # index into the sections list, -1 for none
     excerpt: str
-    text: str         # plain body text
+    text: str = ""       # plain body text; or else
+    markdown: str = ""   # the body as written, made plain while indexing
 
 
 @dataclass
@@ -81,7 +83,7 @@ def _collect(docs: list[SearchDoc], start: int, end: int) -> tuple[dict[str, arr
     known: dict[str, tuple[str, int]] = {}
     for doc_id in range(start, end):
         doc = docs[doc_id]
-        body, length = exact_terms(doc.text)
+        body, length = exact_terms(doc.text or plain_text(doc.markdown))
         counts = Counter(body)
         title, title_length = exact_terms(doc.title)
         for key in title:
@@ -168,7 +170,10 @@ def _shard_count(postings: dict[str, array]) -> int:
 
 
 def _write_shards(k: int, n: int) -> list[tuple[int, int, int]]:
-    """Encode and write every shard ``s`` with ``s % n == k``; return (shard, crc, size)."""
+    """Write every shard and metadata chunk whose number is ``k`` modulo ``n``.
+
+    Returns (file number, crc, size), chunks numbered after the shards.
+    """
     job = _job
     mask, folder = job["shards"] - 1, job["folder"]
     blobs: dict[int, bytearray] = {}
@@ -182,8 +187,14 @@ def _write_shards(k: int, n: int) -> list[tuple[int, int, int]]:
     done = []
     for shard in range(k, job["shards"], n):
         blob = bytes(blobs.get(shard, b""))
-        (folder / f"{shard}.bin").write_bytes(blob)
+        (folder / "t" / f"{shard}.bin").write_bytes(blob)
         done.append((shard, zlib.crc32(blob), len(blob)))
+    docs = job["docs"]
+    for chunk in range(k, -(-len(docs) // CHUNK), n):
+        rows = [[d.title, d.url, d.date, d.section, d.excerpt] for d in docs[chunk * CHUNK:(chunk + 1) * CHUNK]]
+        data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        (folder / "d" / f"{chunk}.json").write_bytes(data)
+        done.append((job["shards"] + chunk, zlib.crc32(data), len(data)))
     return done
 
 
@@ -198,7 +209,7 @@ def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]
     out.mkdir(parents=True, exist_ok=True)
     (out / "t").mkdir(exist_ok=True)
     (out / "d").mkdir(exist_ok=True)
-    _job.update(postings=postings, norms=norms, count=count, shards=shards, folder=out / "t",
+    _job.update(postings=postings, norms=norms, count=count, shards=shards, folder=out, docs=docs,
                 scale=255 / (math.log(1 + count + 1) * (K1 + 1)))
     try:
         done = sorted(d for part in parallel.run(_write_shards, procs) for d in part)
@@ -206,12 +217,6 @@ def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]
         _job.clear()
     version = zlib.crc32(b"".join(crc.to_bytes(4, "little") for _, crc, _ in done))
     written = sum(size for _, _, size in done)
-    for start in range(0, count, CHUNK):
-        rows = [[d.title, d.url, d.date, d.section, d.excerpt] for d in docs[start:start + CHUNK]]
-        data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        (out / "d" / f"{start // CHUNK}.json").write_bytes(data)
-        version = zlib.crc32(data, version)
-        written += len(data)
     section_bytes = bytes(d.section + 1 for d in docs)
     (out / "sections.bin").write_bytes(section_bytes)
     years: dict[str, list[int]] = {}
