@@ -8,7 +8,8 @@
 For each size: generate the archive in a temporary folder (not timed), write a
 copy of the repository's mkdocs.yml pointed at the repository's hooks, theme
 and docs, run `mkdocs build` in a child process and print its wall time, HTML
-pages per second, peak memory (RSS of the child) and the size of site/.
+pages per second, peak memory (summed PSS of the build and its workers)
+and the size of site/.
 ``--profile N`` instead builds N articles in this process under cProfile and
 prints where the time goes; ``--phases N`` splits the wall time of an
 in-process build (no profiler overhead) into each hook's events, Markdown,
