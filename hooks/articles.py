@@ -103,24 +103,11 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-# Every date of the build, formatted once: an article's date is printed on its
-# page and again on ~8 listing pages far apart, more than dates.py's LRU holds.
-_dates: dict[tuple, str] = {}
-
-
-def _date(dt, pattern=LONG) -> str:
-    text = _dates.get((dt, pattern))
-    if text is None:
-        text = _dates[(dt, pattern)] = vn_date(dt, pattern)
-    return text
-
-
 def on_env(env, config, files):
     build = building.current()
-    _dates.clear()
-    env.filters["vn_date"] = lambda dt, pattern=None: _date(dt, pattern or LONG)
-    env.filters["vn_day"] = lambda dt: _date(dt, DAY)
-    env.filters["vn_short"] = lambda dt: _date(dt, SHORT)
+    env.filters["vn_date"] = lambda dt, pattern=None: vn_date(dt, pattern or LONG)
+    env.filters["vn_day"] = lambda dt: vn_date(dt, DAY)
+    env.filters["vn_short"] = lambda dt: vn_date(dt, SHORT)
     env.globals["kind_label"] = KIND_LABEL
     env.globals["listing_url"] = lambda kind, name: (
         (l.base_url if (l := build.archive.listing(kind, name)) else None) if build else None)

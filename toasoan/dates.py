@@ -12,7 +12,9 @@ DAY = "EEEE, dd/MM/yyyy"          # Thứ Năm, 13/01/2022
 SHORT = "dd/MM/yyyy"
 
 
-@lru_cache(maxsize=4096)
+# Unbounded: an archive has one entry per article date and pattern, and each date
+# is printed on its page and again on several listing pages far apart.
+@lru_cache(maxsize=None)
 def _format(dt: datetime, pattern: str) -> str:
     text = format_datetime(dt, pattern, tzinfo=dt.tzinfo, locale="vi")
     # CLDR writes "thứ năm"; Vietnamese newspapers capitalise each word of the day.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 
@@ -35,12 +36,13 @@ class Article:
     status: str = PUBLISHED
     lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
 
-    @property
+    # Cached: read on every page that lists the article; dates never change after reading.
+    @cached_property
     def url(self) -> str:
         """Site-relative URL, e.g. ``2022/01/ban-to-chuc/``."""
         return f"{self.date:%Y}/{self.date:%m}/{self.slug}/"
 
-    @property
+    @cached_property
     def src_uri(self) -> str:
         """Where the article pretends to live inside docs/."""
         return f"{self.date:%Y}/{self.date:%m}/{self.slug}.md"
