@@ -11,6 +11,9 @@ import re
 import unicodedata
 from collections import Counter
 
+import numpy as np
+from scipy import sparse
+
 from .model import Article
 from .text import fold
 
@@ -84,3 +87,71 @@ def features(article: Article) -> dict[str, float]:
         key = "#" + fold_fast(tag).strip()
         counts[key] = counts.get(key, 0) + TAG_WEIGHT
     return counts
+
+
+def _fields(article: Article):
+    """(text, weight) of everything ``features`` reads, tags' own terms aside."""
+    yield article.title, TITLE_WEIGHT
+    if article.summary_given:
+        yield article.summary, 1
+    yield plain(article.body), 1
+    for tag in article.tags:
+        yield tag, 1
+
+
+class TermMatrix:
+    """``features`` of many articles at once, as a sparse articles × terms matrix.
+
+    The same counts as ``features``, but only the split into syllables is
+    Python work: syllables become numbers, and pairs, stop words and counting
+    are numpy operations (a pair is the number a·S + b). ``vocab`` maps a
+    term, spelled as ``features`` spells it, to its column.
+    """
+
+    def __init__(self, articles: list[Article]):
+        tokens: list[str] = []
+        lengths: list[int] = []
+        weights: list[float] = []
+        tag_rows: list[int] = []
+        tag_keys: list[str] = []
+        for d, article in enumerate(articles):
+            for text, weight in _fields(article):
+                # "|" ends a run: punctuation, numbers, and the end of a field.
+                run = _BREAK.sub(" | ", fold_fast(text)).split()
+                run.append("|")
+                tokens += run
+                lengths.append(len(run))
+                weights.append(weight)
+            tag_keys += ["#" + fold_fast(tag).strip() for tag in article.tags]
+            tag_rows += [d] * len(article.tags)
+        per_field = np.repeat(np.arange(len(articles)), [sum(1 for _ in _fields(a)) for a in articles])
+        names = list(dict.fromkeys(["|", *tokens]))
+        index = {t: i for i, t in enumerate(names)}
+        s = len(names)
+        ids = np.array(list(map(index.__getitem__, tokens)), dtype=np.int64)
+        docs = np.repeat(per_field, lengths)
+        w = np.repeat(np.asarray(weights, dtype=np.float64), lengths)
+        stop = np.zeros(s, dtype=bool)
+        stop[0] = True
+        stop[[index[t] for t in STOP if t in index]] = True
+        single = ~stop[ids]
+        a, b = ids[:-1], ids[1:]
+        pair = (a != 0) & (b != 0) & ~(stop[a] & stop[b])
+        pair_keys, pair_cols = np.unique(a[pair] * s + b[pair], return_inverse=True)
+        tags = list(dict.fromkeys(tag_keys))
+        tag_index = {t: i for i, t in enumerate(tags)}
+        tag_cols = np.array([tag_index[t] for t in tag_keys], dtype=np.int64)
+        cols = np.concatenate([ids[single], s + pair_cols.ravel(), s + len(pair_keys) + tag_cols])
+        rows = np.concatenate([docs[single], docs[:-1][pair], np.asarray(tag_rows, dtype=np.int64)])
+        data = np.concatenate([w[single], w[:-1][pair], np.full(len(tag_keys), float(TAG_WEIGHT))])
+        shape = (len(articles), s + len(pair_keys) + len(tags))
+        self.matrix = sparse.csr_matrix(sparse.coo_matrix((data, (rows, cols)), shape=shape))
+        self.matrix.sum_duplicates()
+        self._names, self._pairs, self._tags = names, pair_keys, tags
+
+    @property
+    def vocab(self) -> dict[str, int]:
+        """Column of each term (made on demand: only a draft in preview needs it)."""
+        names, s = self._names, len(self._names)
+        terms = names + [names[k // s] + " " + names[k % s] for k in self._pairs.tolist()] + self._tags
+        return {t: i for i, t in enumerate(terms)}
