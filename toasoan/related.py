@@ -47,6 +47,7 @@ class Options:
     neighbours: int = 40          # nearest neighbours in the second step's graph
     shared_weight: float = 3.0    # weight of the shared-neighbour similarity
     soft: bool = False            # neighbours weigh by their score, not 1 each
+    min_shared: int = 2           # fewer neighbours in common than this count as none
     graph_dims: int = 10          # dimensions of the neighbour-graph embedding …
     graph_weight: float = 4.0     # … and the weight of closeness in it
 

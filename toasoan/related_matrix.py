@@ -77,7 +77,8 @@ def bm25(raw: sparse.csr_matrix, idf: np.ndarray, avg_len: float, opt) -> sparse
     m.eliminate_zeros()
     length = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     length[length == 0] = 1.0
-    m = sparse.csr_matrix(sparse.diags(1 / length) @ m)
+    # float32: the products move half the bytes, and scores need no more digits.
+    m = sparse.csr_matrix(sparse.diags(1 / length) @ m, dtype=np.float32)
     return keep_top_per_row(m, opt.terms)
 
 
@@ -96,7 +97,7 @@ def top_per_row(m: sparse.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
     width = max(int(counts.max(initial=0)), k, 1)
     rows = row_ids(m)
     pos = np.arange(len(rows)) - m.indptr[rows]
-    scores = np.zeros((n, width))   # 0: no entry
+    scores = np.zeros((n, width), dtype=m.dtype)   # 0: no entry
     scores[rows, pos] = m.data
     part = np.argpartition(-scores, k - 1, axis=1)[:, :k] if width > k else np.indices((n, width))[1]
     best = np.take_along_axis(scores, part, axis=1)
@@ -219,7 +220,14 @@ def second_step(cols: np.ndarray, scores: np.ndarray, a_q: sparse.csr_matrix,
         ok = c >= 0
         rows = np.nonzero(ok)[0]
         first = sparse.csr_matrix(((s / top)[ok], (rows, c[ok])), shape=(hi - lo, n))
-        total = first + weight * sparse.csr_matrix(a_q[lo:hi] @ a_pool_t) if weight else first
+        if weight:
+            shared = sparse.csr_matrix(a_q[lo:hi] @ a_pool_t)
+            if opt.min_shared > 1:   # one neighbour in common is often chance
+                shared.data[shared.data < opt.min_shared] = 0.0
+                shared.eliminate_zeros()
+            total = first + weight * shared
+        else:
+            total = first
         total = sparse.csr_matrix(total)
         r = row_ids(total)
         if opt.graph_weight:   # (1 + cosine) / 2: a candidate's score stays positive
