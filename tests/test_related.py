@@ -6,7 +6,7 @@ import os
 import random
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from toasoan.build import prepare
 from toasoan.config import SiteConfig
 from toasoan.model import Article
 from toasoan.related import RelatedIndex, relate_all, same_section
-from toasoan.terms import features, fold_fast
+from toasoan.terms import TermMatrix, features, fold_fast
 from toasoan.text import fold
 
 REPO = Path(__file__).resolve().parent.parent
@@ -181,3 +181,60 @@ def test_terms_are_folded_syllables_and_pairs():
     assert "moi o" not in terms           # punctuation ends a run of pairs
     assert terms["nong thon"] == 3 + 1    # the title counts thrice
     assert "o" not in terms               # function syllables alone are dropped
+
+
+def test_term_matrix_counts_what_features_counts(build):
+    """The archive-wide counting (numpy) gives every article exactly features()."""
+    articles = [a for a in build.articles]
+    extra = Article(path=Path("y.md"), rel_path="y.md", title="Đại hội: Nông thôn mới!", date=NOW,
+                    authors=[], location="", slug="y", body="Xây dựng **nông thôn** mới 2025, "
+                    "ở Chợ Đồn.\n\n![Ảnh](a.jpg \"Đường thôn. Ảnh: T\")", body_line=1,
+                    tags=["Nông thôn mới", "OCOP"], summary="Tóm tắt nông thôn", summary_given=True)
+    articles.append(extra)
+    terms = TermMatrix(articles)
+    names = {i: t for t, i in terms.vocab.items()}
+    for row, article in enumerate(articles):
+        m = terms.matrix[row]
+        assert {names[i]: v for i, v in zip(m.indices, m.data)} == features(article), article.slug
+
+
+def topical_archive(per_topic=60, topics=6, seed=3) -> list[Article]:
+    """Articles on a few broad subjects, each article a few subject words in common filler."""
+    rng = random.Random(seed)
+    syllables = [o + r for o in ["b", "c", "d", "h", "l", "m", "n", "t", "v", "x"]
+                 for r in ["a", "am", "an", "ang", "e", "en", "i", "inh", "o", "ong", "u", "ung"]]
+    words = [f"{rng.choice(syllables)} {rng.choice(syllables)}" for _ in range(1500)]
+    common, subjects = words[:300], [words[300 + 200 * t: 500 + 200 * t] for t in range(topics)]
+    out = []
+    for i in range(per_topic * topics):
+        topic = subjects[i % topics]
+        body = " ".join(rng.choices(common, k=60) + rng.choices(topic, k=12))
+        out.append(Article(path=Path(f"t{i}.md"), rel_path=f"t{i}.md", title=" ".join(rng.sample(topic, 2)),
+                           date=datetime(2024, 1, 1, tzinfo=NOW.tzinfo) + timedelta(hours=5 * i),
+                           authors=[], location="", slug=f"bai-{i}", body=body + ".", body_line=1,
+                           section=f"chu-de-{i % topics}"))
+    return out
+
+
+def test_second_step_on_a_larger_archive_keeps_links_on_the_subject():
+    """360 articles: the neighbour-graph step runs (sparse eigensolver) and keeps links on topic."""
+    archive = topical_archive()
+    for a in archive:   # sections unknown, as in the quality benchmark
+        a.section = ""
+    index = RelatedIndex(archive)
+    assert index.options.neighbours == 36 and index.e.shape == (360, 10)
+    links = [(a, b) for a in archive for b in index.similar(a, 5)]
+    assert len(links) == 5 * len(archive)
+    same = sum(int(a.slug[4:]) % 6 == int(b.slug[4:]) % 6 for a, b in links) / len(links)
+    assert same > 0.9, same
+    # the same lists whatever the order the articles come in
+    shuffled = list(archive)
+    random.Random(1).shuffle(shuffled)
+    again = RelatedIndex(shuffled)
+    assert all(again.similar(a, 5) == index.similar(a, 5) for a in archive)
+
+
+def test_small_archive_ranks_by_text_alone(build):
+    """Under 50 articles the neighbour graph would hold nearly everyone: no second step."""
+    index = RelatedIndex([a for a in build.articles if a.published])
+    assert index.options.neighbours == 0 and index.options.graph_weight == 0

@@ -36,6 +36,7 @@ class Options:
 
     terms: int = 1000          # strongest terms kept per article
     posting_cap: int = 100     # articles kept per term in the inverted index
+    query_budget: int = 15000  # postings read per article, strongest terms first (0: all)
     min_df: int = 2            # a term in one article alone links nothing
     max_df: float = 0.1        # share of the archive above which a term is dropped …
     k1: float = 1.2            # BM25 term-frequency saturation
@@ -78,7 +79,9 @@ class RelatedIndex:
         self.pt = rm.postings(self.x, opt.posting_cap)
         self.keep = max(2 * opt.neighbours, 20)
         me = np.arange(n)
-        cols, scores = rm.first_step(self.x, self.pt, me, self.info, self.info, opt, self.keep)
+        self.cost = np.diff(self.pt.indptr)
+        q = rm.within_budget(self.x, self.cost, opt.query_budget)
+        cols, scores = rm.first_step(q, self.pt, me, self.info, self.info, opt, self.keep)
         # The second step needs a graph with regions: at most a tenth of the
         # archive as neighbours, and none at all in a small archive.
         k = min(opt.neighbours, n // 10)
@@ -102,6 +105,7 @@ class RelatedIndex:
         """The ranking of an article outside the pool (a draft in preview)."""
         raw, _ = rm.term_matrix([features(article)], self._terms.vocab)
         q = rm.bm25(raw, self.idf, self.avg_len, self.options)
+        q = rm.within_budget(q, self.cost, self.options.query_budget)
         none = np.array([-1])
         cols, scores = rm.first_step(q, self.pt, none, self.info, self._info([article]),
                                      self.options, self.keep)

@@ -64,6 +64,25 @@ def keep_top_per_row(m: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
     return out
 
 
+def within_budget(x: sparse.csr_matrix, cost: np.ndarray, budget: int) -> sparse.csr_matrix:
+    """Each row's strongest terms, as long as their postings (``cost`` per term)
+    add up to no more than ``budget``: the work of one article's query is
+    then bounded, however large the archive (the strongest term always stays)."""
+    if budget <= 0 or x.nnz == 0:
+        return x
+    rows = row_ids(x)
+    top = x.data.max(initial=1.0)
+    order = np.argsort(rows * 2.0 - x.data / top, kind="stable")
+    spent = np.cumsum(cost[x.indices[order]])
+    first = x.indptr[rows[order]]   # where each row starts in ``order``
+    before = spent - cost[x.indices[order]] - np.concatenate([[0], spent])[first]
+    keep = np.zeros(x.nnz, dtype=bool)
+    keep[order[before < budget]] = True
+    out = sparse.csr_matrix((x.data[keep], x.indices[keep], np.concatenate(
+        [[0], np.cumsum(np.bincount(rows[keep], minlength=x.shape[0]))])), shape=x.shape)
+    return out
+
+
 def bm25(raw: sparse.csr_matrix, idf: np.ndarray, avg_len: float, opt) -> sparse.csr_matrix:
     """BM25 weights, unit rows, each row cut to its ``opt.terms`` strongest terms.
 
