@@ -10,9 +10,14 @@ Quality: on the Dân trí corpus, articles imported WITHOUT their section (only
 title, text and date speak); the share of automatic links that stay in the
 article's own section. Random links score 0.10.
 
-Trade-off (``--set``): more ``terms``, ``query_budget`` and ``neighbours`` give
-a little more quality for more time, e.g. ``--set terms=1000 --set
-query_budget=16000 --set neighbours=50`` (≈ 0.84 on the corpus, about 1.6× the time).
+Figures printed: wall time and CPU time (time.process_time, which another
+program on the machine does not inflate) and the load average.
+
+Trade-off (``--set``): ``query_budget`` (postings read per article) and
+``posting_cap`` buy quality for time, e.g. ``--set query_budget=0`` (no budget:
+0.856 on the corpus, but 20k articles cost 2.5× 10k instead of 2.2×);
+``--set graph_weight=0`` switches the neighbour-graph embedding off (≈ 0.848),
+``--set neighbours=0`` the whole second step (≈ 0.83). Measured 2026-11-25: 10k in ≈ 7 s CPU, Dân trí 0.855.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import sys
 import time
@@ -78,7 +84,8 @@ def bench_speed(sizes: list[int], options: Options) -> None:
         took, cpu = time.perf_counter() - t0, time.process_time() - c0
         links = sum(len(v) for v in related.values())
         print(f"speed: {n:6d} articles ranked in {took:6.2f} s wall, {cpu:6.2f} s CPU "
-              f"({cpu / n * 1000:.2f} ms CPU/article, {links / n:.2f} links/article)")
+              f"({cpu / n * 1000:.2f} ms CPU/article, {links / n:.2f} links/article, "
+              f"load {os.getloadavg()[0]:.2f})")
 
 
 # --- quality on real news ------------------------------------------------------

@@ -25,11 +25,12 @@ def on_files(files, config):
     build = building.current()
     if build is None:
         return files
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     # Automatic links come from published articles only, even in preview.
     pool = [a for a in build.articles if a.published]
     build.extras["related"] = relate_all(build.shown, pool, build.chosen, build.site.related_count)
-    log.info("Xem thêm: %d bài, %.1f giây", len(build.shown), time.perf_counter() - started)
+    log.info("Xem thêm: %d bài, %.1f giây (CPU %.1f giây)", len(build.shown),
+             time.perf_counter() - started, time.process_time() - cpu)
     return files
 
 
