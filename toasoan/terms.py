@@ -114,8 +114,10 @@ class TermMatrix:
         weights: list[float] = []
         tag_rows: list[int] = []
         tag_keys: list[str] = []
+        field_rows: list[int] = []
         for d, article in enumerate(articles):
             for text, weight in _fields(article):
+                field_rows.append(d)
                 # "|" ends a run: punctuation, numbers, and the end of a field.
                 run = _BREAK.sub(" | ", fold_fast(text)).split()
                 run.append("|")
@@ -124,7 +126,7 @@ class TermMatrix:
                 weights.append(weight)
             tag_keys += ["#" + fold_fast(tag).strip() for tag in article.tags]
             tag_rows += [d] * len(article.tags)
-        per_field = np.repeat(np.arange(len(articles)), [sum(1 for _ in _fields(a)) for a in articles])
+        per_field = np.asarray(field_rows, dtype=np.int64)
         names = list(dict.fromkeys(["|", *tokens]))
         index = {t: i for i, t in enumerate(names)}
         s = len(names)
