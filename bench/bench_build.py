@@ -38,22 +38,13 @@ import yaml
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(REPO / "tests"))
 from gen_corpus import generate, resolve_corpus  # noqa: E402
 import hugo_site  # noqa: E402
+from sitebuild import config as site_config  # noqa: E402  (the tests' copy of mkdocs.yml)
 
 NOW = "2026-11-25 12:00"  # the tests' pinned clock: every generated article is published
 TARGET_SECONDS, TARGET_MB, TARGET_RATIO = 60, 1536, 12
-
-
-def site_config(root: Path) -> dict:
-    """The repository's mkdocs.yml, pointed at the repository's hooks, theme and docs."""
-    cfg = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    cfg["docs_dir"] = str(REPO / "docs")
-    cfg["site_dir"] = str(root / "site")
-    cfg["theme"]["custom_dir"] = str(REPO / "docs" / "overrides")
-    cfg["hooks"] = [str(REPO / h) for h in cfg.get("hooks", [])]
-    cfg["watch"] = []
-    return cfg
 
 
 def prepare(root: Path, n: int, seed: int, corpus: Path | None) -> None:
