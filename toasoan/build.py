@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .archive import Archive
-from .config import SiteConfig
-from .model import DRAFT, PUBLISHED, SCHEDULED, Article
-from .photos import check_photos
-from .problems import Problems
-from .reader import read_all, resolve_related
+from .reading.archive import Archive
+from .core.config import SiteConfig
+from .core.model import DRAFT, PUBLISHED, SCHEDULED, Article
+from .photos.catalog import check_photos
+from .core.problems import Problems
+from .reading.reader import read_all, resolve_related
 
 
 @dataclass

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from .text import fold, nfc, slugify
+from ..core.text import fold, nfc, slugify
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toasoan import build as building  # noqa: E402
-from toasoan.archive import KIND_LABEL, front_page  # noqa: E402
-from toasoan.config import SiteConfig  # noqa: E402
-from toasoan.dates import DAY, LONG, SHORT, vn_date  # noqa: E402
+from toasoan import build as building
+from toasoan.reading.archive import KIND_LABEL, front_page  # noqa: E402
+from toasoan.core.config import SiteConfig  # noqa: E402
+from toasoan.core.dates import DAY, LONG, SHORT, vn_date  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.articles")
 _command = "build"

@@ -14,8 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toasoan import build as building  # noqa: E402
-from toasoan import feeds, meta, sitemaps  # noqa: E402
+from toasoan import build as building
+from toasoan.publishing import feeds
+from toasoan.publishing import meta
+from toasoan.publishing import sitemaps
 
 log = logging.getLogger("mkdocs.hooks.feeds")
 _state: dict = {"build": None, "pub": None, "other_urls": []}

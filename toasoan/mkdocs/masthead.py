@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from toasoan.build import now_in  # noqa: E402
-from toasoan.config import SiteConfig  # noqa: E402
+from toasoan.core.config import SiteConfig  # noqa: E402
 
 
 def on_env(env, config, files):

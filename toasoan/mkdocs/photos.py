@@ -16,9 +16,9 @@ from mkdocs.exceptions import Abort
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toasoan import build as building  # noqa: E402
-from toasoan.figures import LEAD_THUMB_SIZES, THUMB_SIZES, FigureExtension, picture_html  # noqa: E402
-from toasoan.images import Publisher  # noqa: E402
+from toasoan import build as building
+from toasoan.photos.figures import LEAD_THUMB_SIZES, THUMB_SIZES, FigureExtension, picture_html  # noqa: E402
+from toasoan.photos.images import Publisher  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.photos")
 _figures = FigureExtension()

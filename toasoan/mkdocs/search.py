@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toasoan import build as building  # noqa: E402
+from toasoan import build as building
 from toasoan.search.articles import build_index  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.search")

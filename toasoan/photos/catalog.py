@@ -14,11 +14,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import SiteConfig
-from .images import Photo, PhotoInfo, PhotoSettings, ProbeCache, photo_key, probe, target_widths
-from .model import Article
-from .problems import Problems
-from .text import nfc
+from ..core.config import SiteConfig
+from ..photos.images import Photo, PhotoInfo, PhotoSettings, ProbeCache, photo_key, probe, target_widths
+from ..core.model import Article
+from ..core.problems import Problems
+from ..core.text import nfc
 
 _ALT = r"(?P<alt>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)"
 # Like Python-Markdown, a title may hold quotes: it ends at the quote before ")".

@@ -18,8 +18,8 @@ from html import escape
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .images import Photo
-from .photos import ILLUSTRATIVE, split_caption
+from ..photos.images import Photo
+from ..photos.catalog import ILLUSTRATIVE, split_caption
 
 # The article column is 35rem (bulletin.css), at most 770 px; photos run edge to edge on a phone.
 BODY_SIZES = "(min-width: 800px) 770px, 100vw"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from .text import slugify
+from ..core.text import slugify
 
 # Bump when the encoding code changes: every cached rendition is then redone.
 VERSION = 2

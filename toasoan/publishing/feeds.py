@@ -17,8 +17,8 @@ from datetime import datetime
 from email.utils import format_datetime
 from pathlib import Path
 
-from .meta import Publication, image_type, iso, modified
-from .model import Article
+from ..publishing.meta import Publication, image_type, iso, modified
+from ..core.model import Article
 
 LATEST = 50
 ATOM = "http://www.w3.org/2005/Atom"

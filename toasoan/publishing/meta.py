@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Callable
 from urllib.parse import quote, urljoin
 
-from .model import Article
+from ..core.model import Article
 
 LOCALE = "vi_VN"
 LANGUAGE = "vi"

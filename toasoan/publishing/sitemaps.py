@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Iterable, Iterator
 from xml.sax.saxutils import escape
 
-from .feeds import clean
-from .meta import Publication, iso, modified
-from .model import Article
+from ..publishing.feeds import clean
+from ..publishing.meta import Publication, iso, modified
+from ..core.model import Article
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .config import SiteConfig
-from .model import Article
-from .text import slugify
+from ..core.config import SiteConfig
+from ..core.model import Article
+from ..core.text import slugify
 
 # Listing kinds and where their pages live. Each label is shown to readers.
 SECTION, AUTHOR, LOCATION, TAG, YEAR, MONTH = "section", "author", "location", "tag", "year", "month"

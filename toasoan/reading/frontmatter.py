@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .text import nfc
+from ..core.text import nfc
 
 try:  # libyaml is several times faster on large archives
     from yaml import CBaseLoader as _Loader

@@ -6,11 +6,11 @@ import re
 from datetime import date, datetime, time
 from pathlib import Path
 
-from .config import SiteConfig
-from .frontmatter import FrontMatterError, decode, split
-from .model import DRAFT, PUBLISHED, SCHEDULED, Article
-from .problems import Problems
-from .text import nfc, slugify
+from ..core.config import SiteConfig
+from ..reading.frontmatter import FrontMatterError, decode, split
+from ..core.model import DRAFT, PUBLISHED, SCHEDULED, Article
+from ..core.problems import Problems
+from ..core.text import nfc, slugify
 
 REQUIRED = ("title", "date", "author", "location")
 OPTIONAL = ("category", "tags", "summary", "image", "related", "slug", "draft", "updated")

@@ -24,9 +24,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
-from . import related_matrix as rm
-from .model import Article
-from .terms import TermMatrix, features
+from ..related import matrix as rm
+from ..core.model import Article
+from ..related.terms import TermMatrix, features
 
 
 @dataclass

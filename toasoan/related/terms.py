@@ -14,8 +14,8 @@ from collections import Counter
 import numpy as np
 from scipy import sparse
 
-from .model import Article
-from .text import fold
+from ..core.model import Article
+from ..core.text import fold
 
 TITLE_WEIGHT = 3     # a title word counts like this many body words
 TAG_WEIGHT = 3       # weight of a whole tag as a term of its own

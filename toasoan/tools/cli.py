@@ -14,10 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import build as building
-from . import deploy
-from .config import load_site
-from .problems import ERROR
+from .. import build as building
+from ..tools import deploy
+from ..core.config import load_site
+from ..core.problems import ERROR
 
 PROG = "python -m toasoan"
 

@@ -12,12 +12,12 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import SiteConfig
-from .frontmatter import FrontMatterError, decode
-from .legacy import Legacy, body_markdown, parse, place_finder
-from .newarticle import canonical_place, front_matter, split_names
-from .problems import Problems
-from .text import slugify
+from ..core.config import SiteConfig
+from ..reading.frontmatter import FrontMatterError, decode
+from ..tools.legacy import Legacy, body_markdown, parse, place_finder
+from ..tools.newarticle import canonical_place, front_matter, split_names
+from ..core.problems import Problems
+from ..core.text import slugify
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 PLACEHOLDER_DIR = "chua-co-anh"   # "chưa có ảnh": a path that `check` reports as missing

@@ -14,9 +14,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .config import SiteConfig
-from .newarticle import split_names
-from .text import fold, nfc
+from ..core.config import SiteConfig
+from ..tools.newarticle import split_names
+from ..core.text import fold, nfc
 
 # Part of the day in a dateline → the time written in the article (documented
 # in README). "Ngày 13/01" or a bare "13/01" says no time: 08:00, reported.

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .build import now_in
-from .config import SiteConfig, same_text
-from .reader import parse_date
-from .text import nfc, slugify
+from ..build import now_in
+from ..core.config import SiteConfig, same_text
+from ..reading.reader import parse_date
+from ..core.text import nfc, slugify
 
 # A value YAML reads back unchanged only if it starts with none of these and
 # holds no ": " or " #"; anything else is written in double quotes (JSON
