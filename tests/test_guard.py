@@ -217,6 +217,10 @@ def test_hostile_pages_run_nothing_in_chromium(hostile_site):
                 covered = page.evaluate("""() => [...document.querySelectorAll('.ts-body *')]
                     .some(e => ['fixed', 'absolute'].includes(getComputedStyle(e).position))""")
                 assert not covered, url
+            # The search page writes titles and summaries from the index into the page.
+            page.goto(base + "tim-kiem/?q=onerror+alert", wait_until="load")
+            page.wait_for_selector(".ts-search__results li", timeout=10000)
+            assert "onerror=alert(11)" in page.inner_text("main")
             assert dialogs == [] and foreign == []
             page.goto(base + "2026/11/bai-thu/")
             assert page.title().startswith("&lt;/title&gt;&lt;img src=x onerror=alert(11)&gt; </title><script>")
