@@ -29,6 +29,7 @@ class SiteConfig:
     articles_dir: str = "articles"
     images_dir: str = "images"
     related_count: int = 5
+    embed_hosts: list[str] = field(default_factory=list)  # hosts an article may embed from (iframe, img)
     extra: dict = field(default_factory=dict)
 
     @property

@@ -10,8 +10,10 @@ import logging
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import Abort
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -20,10 +22,13 @@ from toasoan import build as building
 from toasoan.reading.archive import KIND_LABEL, front_page  # noqa: E402
 from toasoan.core.config import SiteConfig  # noqa: E402
 from toasoan.core.dates import DAY, LONG, SHORT, vn_date  # noqa: E402
+from toasoan.core.problems import Problems  # noqa: E402
+from toasoan.publishing.sanitize import Sanitizer, locate  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.articles")
 _command = "build"
 _pages: dict[str, object] = {}   # src_uri -> Article or ListingPage
+_guard: Sanitizer | None = None
 
 
 def on_startup(command, dirty):
@@ -37,8 +42,10 @@ def _preview() -> bool:
 
 def on_config(config):
     # Articles never go in the nav: a nav of 10,000 pages is quadratic to build.
+    global _guard
     site = SiteConfig.from_dict(config.extra.get("bulletin"))
     config.extra["bulletin_site"] = site
+    _guard = Sanitizer(urlsplit(config.site_url or "").hostname or "", site.embed_hosts)
     # One tab per section, right after the home page.
     nav = list(config.nav or [{"Trang chủ": "index.md"}])
     config.nav = nav[:1] + [{s.name: f"{s.slug}/index.md"} for s in site.sections] + nav[1:]
@@ -86,6 +93,35 @@ def on_page_markdown(markdown, page, config, files):
         page.meta.setdefault("hide", ["navigation", "toc"])
         page.title = item.title
     return markdown
+
+
+# What the reporter is told to do about each kind of thing the guard removed.
+_FIXES = {
+    "thẻ": "xoá thẻ này khỏi bài; muốn nhúng video hay bản đồ, nhờ kỹ thuật viên thêm máy chủ "
+           "vào 'embed_hosts' trong mkdocs.yml",
+    "thuộc tính": "xoá thuộc tính này: bài viết không tự định dạng hay chạy mã; trình bày do giao diện của trang lo",
+    "liên kết": "chỉ dùng liên kết bắt đầu bằng http://, https://, mailto: hoặc tel:, hoặc đường dẫn trong trang",
+    "tài nguyên": "đặt ảnh vào thư mục images/ và chèn bằng ![Mô tả](năm/tháng/tệp.jpg \"Chú thích. Ảnh: Tác giả\")",
+    "lớp": "bỏ lớp (class) này: chỉ giao diện của trang mới định kiểu",
+    "mã định danh": "đổi tên id này (trang đã dùng tên đó)",
+}
+
+
+@event_priority(-100)  # last: after every extension, the photo figures and other hooks
+def on_page_content(html, page, config, files):
+    """The guard: every article's HTML passes the allowlist; what it removed is reported."""
+    article = _pages.get(page.file.src_uri)
+    if article is None or not hasattr(article, "body") or _guard is None:
+        return html
+    safe, removed = _guard.clean(html)
+    found = Problems()
+    for removal in removed:
+        found.warning(article.path, article.body_line + locate(article.body, removal.needles),
+                      f"đã bỏ {removal.what} khỏi bài khi xuất bản",
+                      next((f for k, f in _FIXES.items() if removal.what.startswith(k)), ""))
+    for problem in found.items:  # a warning: `mkdocs build --strict` (CI) stops on it
+        log.warning(str(problem))
+    return safe
 
 
 def on_page_context(context, page, config, nav):
