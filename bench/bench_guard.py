@@ -21,8 +21,8 @@ import markdown
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from gen_corpus import generate, resolve_corpus  # noqa: E402
-from toasoan.frontmatter import decode, split  # noqa: E402
-from toasoan.sanitize import Sanitizer  # noqa: E402
+from toasoan.reading.frontmatter import decode, split  # noqa: E402
+from toasoan.publishing.sanitize import Sanitizer  # noqa: E402
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "md_in_html", "footnotes", "sane_lists",
               "smarty", "pymdownx.tilde", "pymdownx.blocks.caption"]

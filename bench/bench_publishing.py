@@ -22,10 +22,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toasoan import feeds, meta, sitemaps  # noqa: E402
-from toasoan.archive import Archive  # noqa: E402
-from toasoan.config import Section, SiteConfig  # noqa: E402
-from toasoan.model import Article  # noqa: E402
+from toasoan.publishing import feeds  # noqa: E402
+from toasoan.publishing import meta  # noqa: E402
+from toasoan.publishing import sitemaps  # noqa: E402
+from toasoan.reading.archive import Archive  # noqa: E402
+from toasoan.core.config import Section, SiteConfig  # noqa: E402
+from toasoan.core.model import Article  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SECTIONS = [Section("thoi-su", "Thời sự"), Section("chinh-tri", "Chính trị"), Section("kinh-te", "Kinh tế"),

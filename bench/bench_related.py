@@ -35,9 +35,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toasoan.model import Article  # noqa: E402
-from toasoan.related import Options, relate_all  # noqa: E402
-from toasoan.text import slugify  # noqa: E402
+from toasoan.core.model import Article  # noqa: E402
+from toasoan.related.rank import Options, relate_all  # noqa: E402
+from toasoan.core.text import slugify  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus/dantri-2653.jsonl.gz")
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

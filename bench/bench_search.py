@@ -38,7 +38,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
 import sitebuild  # noqa: E402
 from gen_corpus import CORPUS, generate  # noqa: E402
-from toasoan.text import fold, slugify  # noqa: E402
+from toasoan.core.text import fold, slugify  # noqa: E402
 from webserver import serve  # noqa: E402
 
 QUERIES = ["to chuc", "bac kan", "dang uy", "nông thôn mới", "Chợ Đồn"]
@@ -68,7 +68,7 @@ def reindex(root: Path, cfg_path: Path) -> None:
 
     import yaml
     from toasoan.build import prepare
-    from toasoan.config import SiteConfig
+    from toasoan.core.config import SiteConfig
     from toasoan.search.articles import build_index
     os.environ.setdefault("TOASOAN_NOW", "2026-11-25 12:00")
     cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))

@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO))
 
 from gen_corpus import generate  # noqa: E402
-from toasoan.frontmatter import split  # noqa: E402
+from toasoan.reading.frontmatter import split  # noqa: E402
 
 PARTS = ["Sáng", "Chiều", "Tối", "Trưa", "(BBK) - Sáng", "Ngày"]
 

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from toasoan.text import slugify  # noqa: E402
+from toasoan.core.text import slugify  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus/dantri-2653.jsonl.gz")
 

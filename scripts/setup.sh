@@ -33,3 +33,5 @@ if [ "$want_test" = 1 ]; then
 else
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
 fi
+# The generator itself, as a province installs it (editable here, so tests see the working tree).
+.venv/bin/pip install -q --disable-pip-version-check --no-deps -e .

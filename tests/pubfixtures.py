@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from toasoan.meta import Publication
-from toasoan.model import Article
+from toasoan.publishing.meta import Publication
+from toasoan.core.model import Article
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 EVIL = "Tin <script>alert(1)</script> & \"kép\" 'đơn'"

@@ -13,7 +13,7 @@ import yaml
 
 import sitebuild
 from sitebuild import article
-from toasoan.cli import main
+from toasoan.tools.cli import main
 
 REPO = sitebuild.REPO
 
@@ -229,8 +229,8 @@ def test_serve_previews_drafts(tmp_path):
     '"Dân vận khéo" lan toả', "Ngày 13/01: tổng kết", "50% hộ nghèo", "@tòa soạn", "x,y", "{a}", "Cuối câu:",
 ])
 def test_front_matter_values_read_back(value):
-    from toasoan.frontmatter import split
-    from toasoan.newarticle import front_matter
+    from toasoan.reading.frontmatter import split
+    from toasoan.tools.newarticle import front_matter
     names = [value, "Hoàng Anh"]
     data = split(front_matter([("title", value), ("author", names)]) + "\nThân bài.\n").data
     assert data["title"] == value and data["author"] == names

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from toasoan import deploy
+from toasoan.tools import deploy
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
@@ -203,7 +203,7 @@ def test_refuses_a_site_that_was_not_built(nginx, tmp_path):
 KILLED_DEPLOY = """
 import shutil, sys, time
 sys.path.insert(0, {repo!r})
-from toasoan import deploy
+from toasoan.tools import deploy
 def slow_copy(src, dst):
     time.sleep(0.05)   # a slow upload, so the test can kill it midway
     return shutil.copy2(src, dst)
@@ -246,7 +246,7 @@ def test_command_line(tmp_path, capsys):
     assert deploy.main(["releases", str(target)]) == 0
     assert deploy.main(["deploy", str(target), "--site", str(tmp_path / "nothing")]) == 1
     # The same commands through the project's CLI (python -m toasoan deploy …).
-    from toasoan import cli
+    from toasoan.tools import cli
     assert cli.main(["deploy", str(target), "--site", str(tmp_path / "site"), "--keep", "2"]) == 0
     assert cli.main(["rollback", str(target)]) == 0
     assert cli.main(["releases", str(target)]) == 0

@@ -10,7 +10,7 @@ import pytest
 
 import sitebuild
 from pubfixtures import EVIL, EVIL_SUMMARY, jpeg, make, many, pub, when
-from toasoan import feeds
+from toasoan.publishing import feeds
 
 A = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"

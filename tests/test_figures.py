@@ -8,9 +8,9 @@ from pathlib import Path
 import markdown
 import pytest
 
-from toasoan.figures import FigureExtension
-from toasoan.images import Photo, PhotoInfo
-from toasoan.photos import find_refs, normalise, split_caption
+from toasoan.photos.figures import FigureExtension
+from toasoan.photos.images import Photo, PhotoInfo
+from toasoan.photos.catalog import find_refs, normalise, split_caption
 
 KEY = "ab" * 32
 

@@ -15,7 +15,7 @@ import markdown
 import pytest
 
 from sitebuild import article, build
-from toasoan.sanitize import Sanitizer, locate
+from toasoan.publishing.sanitize import Sanitizer, locate
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list", "md_in_html", "footnotes", "sane_lists",
               "smarty", "pymdownx.tilde", "pymdownx.blocks.caption"]

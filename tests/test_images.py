@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms, ImageOps
 
-from toasoan import images
-from toasoan.images import PhotoSettings, ProbeCache, encode, output_stem, photo_key, probe, target_widths
+from toasoan.photos import images
+from toasoan.photos.images import PhotoSettings, ProbeCache, encode, output_stem, photo_key, probe, target_widths
 
 GPS_IFD = 0x8825
 

@@ -13,9 +13,9 @@ import yaml
 from PIL import Image
 
 import sitebuild
-from toasoan import legacy
-from toasoan.cli import main
-from toasoan.config import SiteConfig
+from toasoan.tools import legacy
+from toasoan.tools.cli import main
+from toasoan.core.config import SiteConfig
 
 NBSP = "\u00a0"
 

@@ -8,7 +8,7 @@ import pytest
 
 import sitebuild
 from pubfixtures import EVIL, EVIL_SUMMARY, Head, jpeg, make, pub
-from toasoan import meta
+from toasoan.publishing import meta
 
 
 def test_render_head_escapes_every_value():

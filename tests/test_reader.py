@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from sitebuild import article
-from toasoan.config import SiteConfig
-from toasoan.model import DRAFT, PUBLISHED, SCHEDULED
-from toasoan.reader import first_paragraph, read_all
+from toasoan.core.config import SiteConfig
+from toasoan.core.model import DRAFT, PUBLISHED, SCHEDULED
+from toasoan.reading.reader import first_paragraph, read_all
 
 SITE = SiteConfig.from_dict({"sections": [{"slug": "thoi-su", "name": "Thời sự"}, "Văn hóa"]})
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=SITE.tz)

@@ -14,11 +14,11 @@ import yaml
 
 import related_fixture as fx
 from toasoan.build import prepare
-from toasoan.config import SiteConfig
-from toasoan.model import Article
-from toasoan.related import RelatedIndex, relate_all, same_section
-from toasoan.terms import TermMatrix, features, fold_fast
-from toasoan.text import fold
+from toasoan.core.config import SiteConfig
+from toasoan.core.model import Article
+from toasoan.related.rank import RelatedIndex, relate_all, same_section
+from toasoan.related.terms import TermMatrix, features, fold_fast
+from toasoan.core.text import fold
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime.fromisoformat("2026-11-25T12:00:00+07:00")

@@ -9,7 +9,7 @@ import pytest
 
 import sitebuild
 from pubfixtures import EVIL, many, make, pub, when
-from toasoan import sitemaps
+from toasoan.publishing import sitemaps
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"

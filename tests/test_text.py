@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from toasoan.text import fold, nfc, slugify, unify_tones, words
+from toasoan.core.text import fold, nfc, slugify, unify_tones, words
 
 
 @pytest.mark.parametrize("text, folded", [

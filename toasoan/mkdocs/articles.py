@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,16 +15,16 @@ from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from toasoan import build as building
-from toasoan.reading.archive import KIND_LABEL, front_page  # noqa: E402
-from toasoan.core.config import SiteConfig  # noqa: E402
-from toasoan.core.dates import DAY, LONG, SHORT, vn_date  # noqa: E402
-from toasoan.core.problems import Problems  # noqa: E402
-from toasoan.publishing.sanitize import Sanitizer, locate  # noqa: E402
+from toasoan.reading.archive import KIND_LABEL, front_page
+from toasoan.core.config import SiteConfig
+from toasoan.core.dates import DAY, LONG, SHORT, vn_date
+from toasoan.core.problems import Problems
+from toasoan.publishing.sanitize import Sanitizer, locate
 
 log = logging.getLogger("mkdocs.hooks.articles")
+_PAGES_DIR = Path(__file__).resolve().parent / "pages"
+_PAGES = ("tim-kiem.md",)   # pages every site has, shipped with the package
 _command = "build"
 _pages: dict[str, object] = {}   # src_uri -> Article or ListingPage
 _guard: Sanitizer | None = None
@@ -68,6 +67,10 @@ def on_files(files, config):
         files.append(File.generated(config, article.src_uri, abs_src_path=str(article.path),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
         _pages[article.src_uri] = article
+    for name in _PAGES:  # the search page… unless the site wrote its own in docs/
+        if files.get_file_from_path(name) is None:
+            files.append(File.generated(config, name, content=(_PAGES_DIR / name).read_text(encoding="utf-8"),
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
     for page in build.archive.pages():
         if files.get_file_from_path(page.src_uri) is not None:
             continue  # a page in docs/ (e.g. a hand-written section intro) wins

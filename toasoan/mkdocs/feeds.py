@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
-import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from toasoan import build as building
 from toasoan.publishing import feeds

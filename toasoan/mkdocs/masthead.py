@@ -6,13 +6,9 @@ same clock as the articles hook, so TOASOAN_NOW pins it in tests too.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from toasoan.build import now_in  # noqa: E402
-from toasoan.core.config import SiteConfig  # noqa: E402
+from toasoan.build import now_in
+from toasoan.core.config import SiteConfig
 
 
 def on_env(env, config, files):

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from pathlib import Path
 
 from jinja2 import pass_context
 from mkdocs.exceptions import Abort
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from toasoan import build as building
-from toasoan.photos.figures import LEAD_THUMB_SIZES, THUMB_SIZES, FigureExtension, picture_html  # noqa: E402
-from toasoan.photos.images import Publisher  # noqa: E402
+from toasoan.photos.figures import LEAD_THUMB_SIZES, THUMB_SIZES, FigureExtension, picture_html
+from toasoan.photos.images import Publisher
 
 log = logging.getLogger("mkdocs.hooks.photos")
 _figures = FigureExtension()

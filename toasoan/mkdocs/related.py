@@ -8,14 +8,10 @@ page then only looks its lists up.
 from __future__ import annotations
 
 import logging
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from toasoan import build as building
-from toasoan.related.rank import relate_all, same_section  # noqa: E402
+from toasoan.related.rank import relate_all, same_section
 
 log = logging.getLogger("mkdocs.hooks.related")
 SECTION_COUNT = 5   # default length of "Tin cùng chuyên mục" (extra.bulletin.section_count)

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from toasoan import build as building
-from toasoan.search.articles import build_index  # noqa: E402
+from toasoan.search.articles import build_index
 
 log = logging.getLogger("mkdocs.hooks.search")
 
