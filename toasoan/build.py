@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .reading.archive import Archive
 from .core.config import SiteConfig
+from .core.dates import now_in
 from .core.model import DRAFT, PUBLISHED, SCHEDULED, Article
 from .photos.catalog import check_photos
 from .core.problems import Problems
@@ -51,15 +52,6 @@ def _rel(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def now_in(site: SiteConfig) -> datetime:
-    """The build's clock; TOASOAN_NOW (ISO 8601) pins it for reproducible builds."""
-    pinned = os.environ.get("TOASOAN_NOW")
-    if pinned:
-        dt = datetime.fromisoformat(pinned)
-        return dt.replace(tzinfo=site.tz) if dt.tzinfo is None else dt
-    return datetime.now(site.tz)
 
 
 def prepare(root: Path, site: SiteConfig, preview: bool = False,

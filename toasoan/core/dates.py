@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from functools import lru_cache
 
@@ -27,3 +28,12 @@ def _format(dt: datetime, pattern: str) -> str:
 def vn_date(dt: datetime, pattern: str = LONG) -> str:
     """Format ``dt`` the way Vietnamese bulletins print it."""
     return _format(dt, pattern)
+
+
+def now_in(site) -> datetime:
+    """The build's clock in the site's time zone; TOASOAN_NOW (ISO 8601) pins it for reproducible builds."""
+    pinned = os.environ.get("TOASOAN_NOW")
+    if pinned:
+        dt = datetime.fromisoformat(pinned)
+        return dt.replace(tzinfo=site.tz) if dt.tzinfo is None else dt
+    return datetime.now(site.tz)

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from toasoan import build as building
+from toasoan.core.dates import now_in
 from toasoan.publishing import feeds
 from toasoan.publishing import meta
 from toasoan.publishing import sitemaps
@@ -88,7 +89,7 @@ def on_post_build(config):
         log.warning("Chưa đặt site_url trong mkdocs.yml: nguồn tin (RSS/Atom) và sitemap cần địa chỉ "
                     "đầy đủ của trang — Cách sửa: thêm 'site_url: https://…/' vào mkdocs.yml.")
     site_dir = Path(config.site_dir)
-    now = building.now_in(build.site)
+    now = now_in(build.site)
     archive = build.archive
     chosen = feeds.feeds_for(pub, archive.latest(feeds.LATEST),
                              {slug: l.articles for slug, l in archive.sections.items()})

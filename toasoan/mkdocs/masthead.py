@@ -7,7 +7,7 @@ same clock as the articles hook, so TOASOAN_NOW pins it in tests too.
 from __future__ import annotations
 
 
-from toasoan.build import now_in
+from toasoan.core.dates import now_in
 from toasoan.core.config import SiteConfig
 
 

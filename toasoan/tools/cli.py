@@ -14,12 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .. import build as building
 from ..tools import deploy
 from ..core.config import load_site
 from ..core.problems import ERROR
 
-PROG = "python -m toasoan"
+PROG = "toasoan"
 
 MAIN_HELP = """\
 Công cụ cho phóng viên và biên tập viên: tạo bài, kiểm tra bài, nhập bài từ
@@ -79,6 +78,21 @@ Ví dụ:
   python -m toasoan import trang-cu/2022/ --year 2022 --images trang-cu/anh-2022/
   python -m toasoan import bai-mot.txt bai-hai.txt --year 2021 --section "Chính trị"
   python -m toasoan import trang-cu/ --year 2022 --dry-run
+"""
+
+
+INIT_HELP = """\
+Tạo trang cho một tòa soạn mới trong THƯ-MỤC: mkdocs.yml (tên báo, chuyên mục,
+địa phương, thông tin cơ quan báo để điền), docs/ (trang chủ, trang giới thiệu,
+logo tạm), articles/ với một bài chào mừng, images/, hooks/, requirements.txt ghim
+phiên bản Tòa soạn này, quy trình CI .github/workflows/site.yml và README ngắn.
+Trang không chứa mã, mẫu trang hay CSS của Tòa soạn: chúng nằm trong gói đã cài.
+Không bao giờ ghi vào thư mục đã có.
+
+Ví dụ:
+  toasoan init bao-thai-nguyen --name "Báo Thái Nguyên" --province "Thái Nguyên"
+  toasoan init bao-lao-cai --name "Báo Lào Cai" --province "Lào Cai" \\
+      --sections "Thời sự, Kinh tế, Văn hóa" --places "Sa Pa, Bắc Hà" --url https://baolaocai.vn/
 """
 
 
@@ -159,6 +173,13 @@ def make_parser() -> argparse.ArgumentParser:
                              description="Chạy mkdocs build --strict: dựng trang vào site/, dừng khi có "
                              "lỗi hoặc cảnh báo.\n\nVí dụ:\n  python -m toasoan build")
     mk.add_argument("extra", nargs=argparse.REMAINDER, help="tuỳ chọn chuyển cho mkdocs build, sau --")
+    init = commands.add_parser("init", help="tạo trang cho một tòa soạn mới", description=INIT_HELP)
+    init.add_argument("folder", metavar="THƯ-MỤC", help="thư mục mới của trang (chưa có, hoặc trống)")
+    init.add_argument("--name", required=True, metavar="TÊN-BÁO", help='tên báo, ví dụ "Báo Thái Nguyên"')
+    init.add_argument("--province", required=True, metavar="TỈNH", help='tên tỉnh, ví dụ "Thái Nguyên"')
+    init.add_argument("--sections", metavar="DANH-SÁCH", help="các chuyên mục, cách nhau bằng dấu phẩy")
+    init.add_argument("--places", metavar="DANH-SÁCH", help="các địa phương (xã, phường, huyện cũ), cách nhau bằng dấu phẩy")
+    init.add_argument("--url", metavar="ĐỊA-CHỈ", help="địa chỉ trang, ví dụ https://baothainguyen.vn/")
     deploy.register(commands)  # deploy, rollback, releases (toasoan/deploy.py)
     return parser
 
@@ -193,11 +214,27 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_init(args) -> int:
+    from .init import InitError, create, plan
+    split = lambda text: [t for t in (text or "").split(",") if t.strip()] or None  # noqa: E731
+    try:
+        site = plan(Path(args.folder), args.name, args.province, split(args.sections),
+                    split(args.places), args.url)
+        written = create(site)
+    except InitError as e:
+        _say(f"lỗi: {e.message}" + (f" — Cách sửa: {e.fix}" if e.fix else ""), err=True)
+        return 1
+    _say(f"Đã tạo trang {site.name} trong {site.folder} ({len(written)} tệp).")
+    _say(f"Tiếp theo: cd {site.folder} && toasoan serve   (xem trước tại http://127.0.0.1:8000/)")
+    return 0
+
+
 def cmd_check(args) -> int:
     root = Path(args.root)
     site = _load(root)
     if site is None:
         return 1
+    from .. import build as building  # here, not at the top: `new` must not load Pillow
     result = building.prepare(root, site, preview=False)
     problems = result.problems.sorted()
     errors = sum(1 for p in problems if p.level == ERROR)
@@ -277,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "new":
         return cmd_new(args)
+    if args.command == "init":
+        return cmd_init(args)
     if args.command == "check":
         return cmd_check(args)
     if args.command == "import":

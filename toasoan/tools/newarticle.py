@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..build import now_in
+from ..core.dates import now_in
 from ..core.config import SiteConfig, same_text
 from ..reading.reader import parse_date
 from ..core.text import nfc, slugify
