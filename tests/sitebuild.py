@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "site"
 
 
 @dataclass
@@ -46,12 +47,11 @@ def article(title="Tiêu đề thử nghiệm", date="2022-01-13 08:30", author=
 
 
 def config(root: Path, **bulletin) -> dict:
-    """The repository's mkdocs.yml, pointed at the repository's hooks and theme."""
-    cfg = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    cfg["docs_dir"] = str(REPO / "docs")
+    """The tests' own site (tests/fixtures/site/mkdocs.yml), wired to the package as a province's is."""
+    cfg = yaml.safe_load((FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))
+    cfg["docs_dir"] = str(FIXTURE / "docs")
     cfg["site_dir"] = str(root / "site")
-    cfg["theme"]["custom_dir"] = str(REPO / "docs" / "overrides")
-    cfg["hooks"] = [str(REPO / h) for h in cfg.get("hooks", [])]
+    cfg["hooks"] = [str(FIXTURE / h) for h in cfg.get("hooks", [])]
     cfg["watch"] = []
     cfg["extra"]["bulletin"].update(bulletin)
     return cfg

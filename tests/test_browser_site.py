@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "test-output" / "browser"
-PREFIX = "/bao-bac-kan/"
+PREFIX = "/bao-thu/"
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
 # Budgets before images (HTML, CSS, JS, fonts), gzip on, empty cache.
 ARTICLE_BUDGET = 150 * 1024
@@ -110,13 +110,13 @@ def assert_headings_in_order(page):
 
 def assert_chrome(page, width: int):
     """Masthead, section menu and footer, on every kind of page."""
-    assert page.locator(".ts-masthead__name").inner_text().strip() == "Báo Bắc Kạn điện tử"
+    assert page.locator(".ts-masthead__name").inner_text().strip() == "Báo Thử Nghiệm"
     assert DAY.match(page.locator("[data-ts-today]").inner_text().strip())
     menu = page.locator(".ts-sections a").all_inner_texts()
     for name in ("Trang chủ", "Thời sự", "Kinh tế", "Quốc phòng – An ninh"):
         assert name in [m.strip() for m in menu]
     footer = page.locator(".ts-footer").inner_text()
-    for part in ("Giấy phép", "Chịu trách nhiệm nội dung", "Địa chỉ", "0209 000 000", "toasoan@example.org"):
+    for part in ("Giấy phép", "Chịu trách nhiệm nội dung", "Địa chỉ", "0200 111 222", "kiemthu@example.org"):
         assert part in footer
     # Nothing sticks out sideways on a phone (the section bar scrolls inside itself).
     assert page.evaluate("document.documentElement.scrollWidth") <= width

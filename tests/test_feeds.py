@@ -136,7 +136,7 @@ def test_built_feed_has_the_published_photo(site):
     item = next(i for i in ET.parse(site.site / "feed.xml").getroot().iter("item")
                 if i.findtext("title") == EVIL)
     enclosure = item.find("enclosure")
-    path = site.site / enclosure.get("url").removeprefix("https://example.org/bao-bac-kan/")
+    path = site.site / enclosure.get("url").removeprefix("https://example.org/bao-thu/")
     assert path.is_file() and int(enclosure.get("length")) == path.stat().st_size
 
 

@@ -108,7 +108,7 @@ def test_article_page_head(site):
     page = site.html("2026/11/bai-doc/")
     head = Head(page)
     canonical = [l["href"] for l in head.links if l.get("rel") == "canonical"]
-    assert canonical == ["https://example.org/bao-bac-kan/2026/11/bai-doc/"]
+    assert canonical == ["https://example.org/bao-thu/2026/11/bai-doc/"]
     assert head.first("og:type") == "article"
     assert head.first("og:title") == EVIL
     assert head.first("og:url") == canonical[0]
@@ -120,18 +120,18 @@ def test_article_page_head(site):
     article = next(d for d in ld if d.get("@type") == "NewsArticle")
     assert article["headline"] == EVIL
     assert article["author"][0]["name"] == "Xuân Nghiệp"
-    assert article["publisher"]["logo"]["url"].startswith("https://example.org/bao-bac-kan/")
+    assert article["publisher"]["logo"]["url"].startswith("https://example.org/bao-thu/")
     feeds = {l["href"] for l in head.links if l.get("rel") == "alternate" and "type" in l}
-    assert "https://example.org/bao-bac-kan/feed.xml" in feeds
-    assert "https://example.org/bao-bac-kan/chinh-tri/atom.xml" in feeds
+    assert "https://example.org/bao-thu/feed.xml" in feeds
+    assert "https://example.org/bao-thu/chinh-tri/atom.xml" in feeds
 
 
 def test_lead_image_and_modified_time(site):
     head = Head(site.html("2026/11/khai-mac-hoi-cho/"))
     image = head.first("og:image")
     # Whatever rendition the photos stage publishes, og:image is absolute and exists.
-    assert image.startswith("https://example.org/bao-bac-kan/images/") and image.endswith(".jpg")
-    assert (site.site / image.removeprefix("https://example.org/bao-bac-kan/")).is_file()
+    assert image.startswith("https://example.org/bao-thu/images/") and image.endswith(".jpg")
+    assert (site.site / image.removeprefix("https://example.org/bao-thu/")).is_file()
     assert head.first("article:modified_time") == "2026-11-21T10:00:00+07:00"
     ld = next(json.loads(b) for b in head.json_ld if '"NewsArticle"' in b)
     assert ld["image"] == [head.first("og:image")] and ld["dateModified"] == "2026-11-21T10:00:00+07:00"
@@ -150,14 +150,14 @@ def test_other_pages_are_websites(site):
     assert any(json.loads(b).get("@type") == "WebSite" for b in home.json_ld)
     section = Head(site.html("chinh-tri/"))
     assert section.first("og:type") == "website"
-    assert any(l.get("href") == "https://example.org/bao-bac-kan/chinh-tri/feed.xml" for l in section.links)
+    assert any(l.get("href") == "https://example.org/bao-thu/chinh-tri/feed.xml" for l in section.links)
 
 
 def test_404_and_robots(site):
     page = (site.site / "404.html").read_text(encoding="utf-8")
     assert "Không tìm thấy trang" in page and 'name="robots" content="noindex"' in page
-    assert "/bao-bac-kan/feed.xml" in page
-    assert '<a href="https://example.org/bao-bac-kan/">Về trang chủ</a>' in page
+    assert "/bao-thu/feed.xml" in page
+    assert '<a href="https://example.org/bao-thu/">Về trang chủ</a>' in page
     robots = (site.site / "robots.txt").read_text(encoding="utf-8")
-    assert "Sitemap: https://example.org/bao-bac-kan/sitemap.xml" in robots
+    assert "Sitemap: https://example.org/bao-thu/sitemap.xml" in robots
     assert "User-agent: *" in robots

@@ -25,7 +25,7 @@ NOW = datetime.fromisoformat("2026-11-25T12:00:00+07:00")
 
 
 def site_config(**values) -> SiteConfig:
-    data = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["bulletin"]
+    data = yaml.safe_load((REPO / "tests" / "fixtures" / "site" / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["bulletin"]
     return SiteConfig.from_dict({**data, **values})
 
 

@@ -55,7 +55,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def base(site):
-    with serve(site.site, prefix="/bao-bac-kan/") as url:
+    with serve(site.site, prefix="/bao-thu/") as url:
         yield url
 
 

@@ -94,7 +94,7 @@ def site(tmp_path_factory):
 
 
 def test_built_sitemaps(site):
-    base = "https://example.org/bao-bac-kan/"
+    base = "https://example.org/bao-thu/"
     assert not (site.site / "sitemap.xml.gz").exists()   # MkDocs' own sitemap is not written
     index = ET.parse(site.site / "sitemap.xml").getroot()
     parts = [s.findtext(f"{SM}loc") for s in index.findall(f"{SM}sitemap")]

@@ -1,4 +1,4 @@
-"""The reporter's tools: ``python -m toasoan new|check|import|serve|build``.
+"""The reporter's tools: ``toasoan new|check|import|serve|build``.
 
 Each command is a thin wrapper: ``check`` runs the build's own reading stage
 (:func:`toasoan.build.prepare`), ``serve`` and ``build`` run MkDocs itself.
@@ -26,11 +26,11 @@ trang cũ, xem trước và dựng trang. Chạy trong thư mục có tệp mkdo
 (hoặc chỉ thư mục đó bằng --root).
 
 Ví dụ:
-  python -m toasoan new "Ba Bể khai mạc Tuần văn hóa du lịch" --section "Văn hóa" --location "Ba Bể"
-  python -m toasoan check
-  python -m toasoan import bai-cu/ --year 2022 --images anh-cu/
-  python -m toasoan serve
-  python -m toasoan build
+  toasoan new "Ba Bể khai mạc Tuần văn hóa du lịch" --section "Văn hóa" --location "Ba Bể"
+  toasoan check
+  toasoan import bai-cu/ --year 2022 --images anh-cu/
+  toasoan serve
+  toasoan build
 """
 
 NEW_HELP = """\
@@ -43,8 +43,8 @@ Tên tác giả: --author, nếu không có thì biến môi trường TOASOAN_A
 nếu không có nữa thì extra.bulletin.default_author trong mkdocs.yml.
 
 Ví dụ:
-  python -m toasoan new "Chợ Mới ra quân trồng rừng" --section "Kinh tế" --location "Chợ Mới"
-  python -m toasoan new "Hội nghị Ban Chấp hành" --section chinh-tri --location "Thành phố Bắc Kạn" \\
+  toasoan new "Chợ Mới ra quân trồng rừng" --section "Kinh tế" --location "Chợ Mới"
+  toasoan new "Hội nghị Ban Chấp hành" --section chinh-tri --location "Thành phố Bắc Kạn" \\
       --author "Minh Đức, Hoàng Anh" --date "2026-11-20 08:30"
 """
 
@@ -54,9 +54,9 @@ kèm tệp:dòng và cách sửa. Mã thoát 1 khi có lỗi (hoặc có cảnh 
 0 khi không có lỗi.
 
 Ví dụ:
-  python -m toasoan check
-  python -m toasoan check --strict
-  python -m toasoan check --json > ket-qua.json
+  toasoan check
+  toasoan check --strict
+  toasoan check --json > ket-qua.json
 """
 
 IMPORT_HELP = """\
@@ -75,9 +75,9 @@ trong THƯ-MỤC được dùng theo thứ tự tên. Chú thích không có ả
 tạm chua-co-anh/…, và lệnh check sẽ báo thiếu ảnh.
 
 Ví dụ:
-  python -m toasoan import trang-cu/2022/ --year 2022 --images trang-cu/anh-2022/
-  python -m toasoan import bai-mot.txt bai-hai.txt --year 2021 --section "Chính trị"
-  python -m toasoan import trang-cu/ --year 2022 --dry-run
+  toasoan import trang-cu/2022/ --year 2022 --images trang-cu/anh-2022/
+  toasoan import bai-mot.txt bai-hai.txt --year 2021 --section "Chính trị"
+  toasoan import trang-cu/ --year 2022 --dry-run
 """
 
 
@@ -166,12 +166,12 @@ def make_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", parents=[root], help="xem trước (mkdocs serve), hiện cả bài nháp",
                                 description="Chạy mkdocs serve: xem trước trang, hiện cả bài nháp và bài "
-                                "hẹn giờ, tự tải lại khi sửa bài.\n\nVí dụ:\n  python -m toasoan serve\n"
-                                "  python -m toasoan serve -- -a 0.0.0.0:8000")
+                                "hẹn giờ, tự tải lại khi sửa bài.\n\nVí dụ:\n  toasoan serve\n"
+                                "  toasoan serve -- -a 0.0.0.0:8000")
     serve.add_argument("extra", nargs=argparse.REMAINDER, help="tuỳ chọn chuyển cho mkdocs serve, sau --")
     mk = commands.add_parser("build", parents=[root], help="dựng trang (mkdocs build --strict)",
                              description="Chạy mkdocs build --strict: dựng trang vào site/, dừng khi có "
-                             "lỗi hoặc cảnh báo.\n\nVí dụ:\n  python -m toasoan build")
+                             "lỗi hoặc cảnh báo.\n\nVí dụ:\n  toasoan build")
     mk.add_argument("extra", nargs=argparse.REMAINDER, help="tuỳ chọn chuyển cho mkdocs build, sau --")
     init = commands.add_parser("init", help="tạo trang cho một tòa soạn mới", description=INIT_HELP)
     init.add_argument("folder", metavar="THƯ-MỤC", help="thư mục mới của trang (chưa có, hoặc trống)")

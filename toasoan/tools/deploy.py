@@ -173,14 +173,14 @@ def register(subparsers) -> None:
         description="Chép site/ vào một bản mới <ĐÍCH>/releases/<thời-điểm>/, rồi chuyển liên kết "
         "<ĐÍCH>/current sang bản đó trong một bước. Máy chủ web (nginx…) phục vụ <ĐÍCH>/current. "
         "Lỗi giữa chừng không làm thay đổi trang đang chạy.\n\nVí dụ:\n"
-        "  python -m toasoan deploy /srv/bao --keep 5")
+        "  toasoan deploy /srv/bao --keep 5")
     p.add_argument("target", metavar="ĐÍCH", help="thư mục trên máy chủ (hoặc ổ đĩa mạng đã gắn)")
     p.add_argument("--site", default="site", metavar="THƯ-MỤC", help="trang đã dựng (mặc định: site)")
     p.add_argument("--keep", type=int, default=KEEP, metavar="N", help=f"số bản giữ lại (mặc định: {KEEP})")
     p.set_defaults(run=_run_deploy)
     p = subparsers.add_parser("rollback", help="quay lại bản triển khai trước",
                               description="Chuyển <ĐÍCH>/current về bản ngay trước bản đang chạy."
-                              "\n\nVí dụ:\n  python -m toasoan rollback /srv/bao")
+                              "\n\nVí dụ:\n  toasoan rollback /srv/bao")
     p.add_argument("target", metavar="ĐÍCH")
     p.set_defaults(run=lambda a: print(f"Đã quay lại bản {rollback(Path(a.target))}."))
     p = subparsers.add_parser("releases", help="liệt kê các bản đã triển khai (* là bản đang chạy)")
