@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from toasoan import build as building  # noqa: E402
 from toasoan.archive import KIND_LABEL, front_page  # noqa: E402
-from toasoan.config import SiteConfig  # noqa: E402
+from toasoan.config import ConfigError, SiteConfig  # noqa: E402
 from toasoan.dates import DAY, LONG, SHORT, vn_date  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.articles")
@@ -37,7 +37,10 @@ def _preview() -> bool:
 
 def on_config(config):
     # Articles never go in the nav: a nav of 10,000 pages is quadratic to build.
-    site = SiteConfig.from_dict(config.extra.get("bulletin"))
+    try:
+        site = SiteConfig.from_dict(config.extra.get("bulletin"))
+    except ConfigError as e:
+        raise Abort(f"lỗi: {e}") from None
     config.extra["bulletin_site"] = site
     # One tab per section, right after the home page.
     nav = list(config.nav or [{"Trang chủ": "index.md"}])
