@@ -134,36 +134,43 @@ def _load(loader) -> tuple[object, dict[str, int], dict[str, list[int]]]:
     key_lines: dict[str, int] = {}
     item_lines: dict[str, list[int]] = {}
     documents = 0
+    # Dispatch on the exact event type, most frequent first: this loop runs for
+    # every value of every article.
+    scalar, seq_start, map_start = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
+    ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
     while loader.check_event():
         event = loader.get_event()
+        kind = type(event)
         line = event.start_mark.line + 2
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+        if kind is yaml.AliasEvent or (kind is scalar or kind is seq_start or kind is map_start) \
+                and event.anchor is not None:
             raise FrontMatterError(
                 line, "phần đầu bài dùng neo hoặc bí danh YAML ('&…', '*…')",
                 "viết thẳng giá trị của trường; nếu giá trị bắt đầu bằng '&' hoặc '*' "
                 "thì đặt nó trong ngoặc kép")
-        if isinstance(event, yaml.DocumentStartEvent):
+        if kind is scalar:
+            value = event.value
+            # split() scanned the raw text; only a double-quoted escape ("\0") can add one.
+            if event.style == '"' and (bad := CONTROL.search(value)):
+                raise FrontMatterError(line, f"giá trị có ký tự điều khiển ẩn {code(bad.group())}",
+                                       _CONTROL_FIX)
+        elif kind is seq_start or kind is map_start:
+            if len(stack) >= MAX_DEPTH:
+                raise FrontMatterError(
+                    line, f"phần đầu bài lồng nhau quá {MAX_DEPTH} tầng",
+                    "mỗi trường là một giá trị hoặc một danh sách, ví dụ 'tags: [nông nghiệp, Ba Bể]'")
+            stack.append(_Frame([] if kind is seq_start else {}, line))
+            continue
+        elif kind in ends:
+            frame = stack.pop()
+            value, line = frame.value, frame.line
+        elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
                 raise FrontMatterError(line, "phần đầu bài có nhiều hơn một khối YAML",
                                        "chỉ giữ một khối 'tên: giá trị' giữa hai dòng '---'")
             continue
-        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            if len(stack) >= MAX_DEPTH:
-                raise FrontMatterError(
-                    line, f"phần đầu bài lồng nhau quá {MAX_DEPTH} tầng",
-                    "mỗi trường là một giá trị hoặc một danh sách, ví dụ 'tags: [nông nghiệp, Ba Bể]'")
-            stack.append(_Frame([] if isinstance(event, yaml.SequenceStartEvent) else {}, line))
-            continue
-        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            frame = stack.pop()
-            value, line = frame.value, frame.line
-        elif isinstance(event, yaml.ScalarEvent):
-            value = event.value
-            if bad := CONTROL.search(value):  # escapes such as "\0" in double quotes
-                raise FrontMatterError(line, f"giá trị có ký tự điều khiển ẩn {code(bad.group())}",
-                                       _CONTROL_FIX)
-        else:  # stream and document ends
+        else:  # stream start and end, document end
             continue
         if not stack:
             root = value

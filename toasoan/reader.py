@@ -6,6 +6,7 @@ import os
 import re
 import stat
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 
 from .config import SiteConfig
@@ -201,6 +202,7 @@ def _shown(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@lru_cache(maxsize=8192)  # names repeat over every article
 def _has_letter(name: str) -> bool:
     """True when the name keeps a Latin letter once folded, so its page has an address."""
     return any(c.isalpha() for c in slugify(name))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 # đ/Đ are letters of their own and do not decompose under NFD.
 _D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
@@ -77,6 +78,8 @@ def slugify(text: str, max_length: int = 80) -> str:
     return slug.strip("-")
 
 
+# Cached: a few hundred authors, places and tags repeat over every article.
+@lru_cache(maxsize=8192)
 def listing_slug(name: str) -> str:
     """Slug of an author, place or tag page; never empty for a name with a letter or digit.
 
