@@ -210,6 +210,15 @@ def test_control_characters_in_fields_are_errors(tmp_path, text, line):
     assert found == line and "ký tự điều khiển" in message
 
 
+def test_surrogates_cannot_get_in(tmp_path):
+    # UTF-8 decoding refuses an encoded surrogate; libyaml refuses a "\\ud800" escape.
+    _, problems = read(tmp_path, {
+        "a.md": article(title="Có").encode().replace("Có".encode(), b"C\xed\xa0\x80"),
+        "b.md": '---\ntitle: "x\\ud800"\ndate: 2022-01-13\nauthor: A\nlocation: Ba Bể\n---\nX\n',
+    })
+    assert sorted((p.path[-4:], p.line) for p in problems.errors) == [("a.md", 2), ("b.md", 2)]
+
+
 def test_control_characters_in_the_body_are_removed_with_a_warning(tmp_path):
     body = "Đoạn một.\n\nĐoạn\x00 hai\x1b có\x7f ký tự ẩn\ufffe.\n\nDòng\u2028mới."
     [a], problems = read(tmp_path, {"a.md": article(body=body)})
