@@ -211,7 +211,7 @@ def test_control_characters_in_fields_are_errors(tmp_path, text, line):
 
 
 def test_surrogates_cannot_get_in(tmp_path):
-    # UTF-8 decoding refuses an encoded surrogate; libyaml refuses a "\\ud800" escape.
+    # UTF-8 decoding refuses an encoded surrogate; libyaml refuses a "\ud800" escape.
     _, problems = read(tmp_path, {
         "a.md": article(title="Có").encode().replace("Có".encode(), b"C\xed\xa0\x80"),
         "b.md": '---\ntitle: "x\\ud800"\ndate: 2022-01-13\nauthor: A\nlocation: Ba Bể\n---\nX\n',
