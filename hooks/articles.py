@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from toasoan import build as building  # noqa: E402
 from toasoan.archive import KIND_LABEL, front_page  # noqa: E402
-from toasoan.config import SiteConfig  # noqa: E402
+from toasoan.config import ConfigError, SiteConfig  # noqa: E402
 from toasoan.dates import DAY, LONG, SHORT, vn_date  # noqa: E402
 from toasoan.problems import Problems  # noqa: E402
 from toasoan.sanitize import Sanitizer, locate  # noqa: E402
@@ -43,7 +43,10 @@ def _preview() -> bool:
 def on_config(config):
     # Articles never go in the nav: a nav of 10,000 pages is quadratic to build.
     global _guard
-    site = SiteConfig.from_dict(config.extra.get("bulletin"))
+    try:
+        site = SiteConfig.from_dict(config.extra.get("bulletin"))
+    except ConfigError as e:
+        raise Abort(f"lỗi: {e}") from None
     config.extra["bulletin_site"] = site
     _guard = Sanitizer(urlsplit(config.site_url or "").hostname or "", site.embed_hosts)
     # One tab per section, right after the home page.

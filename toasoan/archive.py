@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .config import SiteConfig
 from .model import Article
-from .text import slugify
+from .text import listing_slug
 
 # Listing kinds and where their pages live. Each label is shown to readers.
 SECTION, AUTHOR, LOCATION, TAG, YEAR, MONTH = "section", "author", "location", "tag", "year", "month"
@@ -92,7 +92,7 @@ class Archive:
             if not key:
                 key = slugs.get(name)
                 if key is None:
-                    key = slugs[name] = slugify(name)
+                    key = slugs[name] = listing_slug(name)
             if not key:
                 return
             listing = groups.get((kind, key))
@@ -119,7 +119,7 @@ class Archive:
         """The listing of an author, location or tag by its name (for links)."""
         if kind == SECTION:
             return self.sections.get(name)
-        return self.groups.get((kind, slugify(name)))
+        return self.groups.get((kind, listing_slug(name)))
 
     def pages(self) -> list[ListingPage]:
         """Every page of every listing; each holds at most ``page_size`` articles."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import build as building
 from . import deploy
-from .config import load_site
+from .config import ConfigError, load_site
 from .problems import ERROR
 
 PROG = "python -m toasoan"
@@ -172,6 +172,9 @@ def _load(root: Path):
         return load_site(root)
     except FileNotFoundError as e:
         _say(f"lỗi: {e} — Cách sửa: chạy lệnh trong thư mục của trang, hoặc thêm --root THƯ-MỤC", err=True)
+        return None
+    except ConfigError as e:
+        _say(f"lỗi: {e}", err=True)
         return None
 
 

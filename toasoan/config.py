@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -9,6 +10,10 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from .text import fold, nfc, slugify
+
+
+class ConfigError(ValueError):
+    """A mistake in mkdocs.yml, worded for the technician who edits it."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,8 @@ class SiteConfig:
     images_dir: str = "images"
     related_count: int = 5
     embed_hosts: list[str] = field(default_factory=list)  # hosts an article may embed from (iframe, img)
+
+    max_article_kb: int = 1024   # a bigger article file is refused before it is read
     extra: dict = field(default_factory=dict)
 
     @property
@@ -49,21 +56,46 @@ class SiteConfig:
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "SiteConfig":
+        if data is not None and not isinstance(data, dict):
+            raise ConfigError("extra.bulletin trong mkdocs.yml phải là các dòng 'tên: giá trị'")
         data = dict(data or {})
         sections = []
-        for item in data.pop("sections", []) or []:
+        for item in _strings_or_dicts(data.pop("sections", []) or [], "sections"):
             if isinstance(item, str):
                 sections.append(Section(slugify(item), nfc(item)))
             else:
-                name = nfc(str(item["name"]))
-                sections.append(Section(str(item.get("slug") or slugify(name)), name))
+                name = item.get("name")
+                if not isinstance(name, str):
+                    raise ConfigError("mỗi chuyên mục trong extra.bulletin.sections cần 'name: Tên chuyên mục'")
+                name = nfc(name)
+                slug = item.get("slug") or slugify(name)
+                sections.append(Section(slug if isinstance(slug, str) else "", name))
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", sections[-1].slug):
+                raise ConfigError(f"chuyên mục '{sections[-1].name}' trong extra.bulletin.sections không có "
+                                  "đường dẫn hợp lệ: thêm 'slug: ten-chuyen-muc' (chữ thường không dấu, số, '-')")
         known = {f for f in cls.__dataclass_fields__} - {"sections", "extra"}
         kwargs = {k: data.pop(k) for k in list(data) if k in known}
         if "districts" in kwargs:
-            kwargs["districts"] = [nfc(str(d)) for d in kwargs["districts"] or []]
+            districts = _strings_or_dicts(kwargs["districts"] or [], "districts")
+            if not all(isinstance(d, str) for d in districts):
+                raise ConfigError("extra.bulletin.districts trong mkdocs.yml phải là một danh sách tên")
+            kwargs["districts"] = [nfc(d) for d in districts]
         if "name" in kwargs:
-            kwargs["name"] = nfc(str(kwargs["name"]))
+            if not isinstance(kwargs["name"], str):
+                raise ConfigError("extra.bulletin.name trong mkdocs.yml phải là một dòng chữ")
+            kwargs["name"] = nfc(kwargs["name"])
+        size = kwargs.get("max_article_kb", 1024)
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise ConfigError("extra.bulletin.max_article_kb trong mkdocs.yml phải là một số nguyên dương "
+                              "(số KB tối đa của một tệp bài, mặc định 1024)")
         return cls(sections=sections, extra=data, **kwargs)
+
+
+def _strings_or_dicts(items, key: str) -> list:
+    """Check a list setting before anything prints it: an alias bomb printed is gigabytes."""
+    if not isinstance(items, list) or not all(isinstance(i, (str, dict)) for i in items):
+        raise ConfigError(f"extra.bulletin.{key} trong mkdocs.yml phải là một danh sách")
+    return items
 
 
 def same_text(a: str, b: str) -> bool:
@@ -92,11 +124,47 @@ def load_mkdocs(root: Path | str) -> dict:
     for name in ("mkdocs.yml", "mkdocs.yaml"):
         path = root / name
         if path.is_file():
-            return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader) or {}
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+                _check_depth(text, path)
+                data = yaml.load(text, Loader=_TolerantLoader) or {}
+            except yaml.YAMLError as e:
+                mark = getattr(e, "problem_mark", None)
+                where = f":{mark.line + 1}" if mark else ""
+                raise ConfigError(f"{path}{where}: mkdocs.yml sai cú pháp YAML "
+                                  f"({getattr(e, 'problem', None) or 'không đọc được'})") from None
+            except (RecursionError, UnicodeDecodeError):
+                raise ConfigError(f"{path}: mkdocs.yml lồng nhau quá sâu hoặc không phải văn bản UTF-8") from None
+            if not isinstance(data, dict):
+                raise ConfigError(f"{path}: mkdocs.yml phải là các dòng 'tên: giá trị'")
+            return data
     raise FileNotFoundError(f"không thấy mkdocs.yml trong thư mục {root}")
+
+
+def _check_depth(text: str, path: Path, limit: int = 50) -> None:
+    """Refuse absurd nesting before loading: libyaml's C loader crashes the
+    process (segmentation fault) on some tens of thousands of levels.
+
+    Parser events come one at a time, so this stops at the first level too many.
+    """
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)(text)
+    try:
+        depth = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limit:
+                    raise ConfigError(f"{path}:{event.start_mark.line + 1}: mkdocs.yml lồng nhau quá {limit} tầng")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
 
 
 def load_site(root: Path | str) -> SiteConfig:
     """The SiteConfig of the site in ``root``, read from its mkdocs.yml."""
     extra = load_mkdocs(root).get("extra") or {}
+    if not isinstance(extra, dict):
+        raise ConfigError("extra trong mkdocs.yml phải là các dòng 'tên: giá trị'")
     return SiteConfig.from_dict(extra.get("bulletin"))

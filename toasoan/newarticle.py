@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .build import now_in
 from .config import SiteConfig, same_text
-from .reader import parse_date
+from .controls import CONTROL
+from .reader import YEARS, DateOutOfRange, parse_date
 from .text import nfc, slugify
 
 # A value YAML reads back unchanged only if it starts with none of these and
@@ -99,6 +100,10 @@ def plan(root: Path, site: SiteConfig, title: str, section: str | None, location
          author: str | None = None, date: str | None = None, slug: str | None = None,
          draft: bool = True, now: datetime | None = None) -> NewArticle:
     """Decide the file and its text; raise NewArticleError on the first mistake."""
+    for label, value in (("tiêu đề", title), ("--section", section), ("--location", location),
+                         ("--author", author), ("--date", date), ("--slug", slug)):
+        if value and CONTROL.search(value):
+            raise NewArticleError(f"{label} có ký tự điều khiển ẩn", "gõ lại giá trị này, đừng dán từ Word hay PDF")
     title = " ".join(nfc(title or "").split())
     if not title:
         raise NewArticleError("thiếu tiêu đề bài", 'viết tiêu đề trong ngoặc kép: new "Tiêu đề bài viết" …')
@@ -123,7 +128,11 @@ def plan(root: Path, site: SiteConfig, title: str, section: str | None, location
             "extra.bulletin.default_author trong mkdocs.yml")
     when = (now or now_in(site)).replace(second=0, microsecond=0)
     if date:
-        when = parse_date(date, site.tz)
+        try:
+            when = parse_date(date, site.tz)
+        except DateOutOfRange:
+            raise NewArticleError(f"ngày '{date}' có năm ngoài khoảng {YEARS[0]}–{YEARS[1]}",
+                                  "kiểm tra năm (đủ bốn chữ số): --date \"2022-01-13 08:30\"") from None
         if when is None:
             raise NewArticleError(f"ngày '{date}' không đọc được",
                                   "viết --date \"2022-01-13 08:30\" (năm-tháng-ngày giờ:phút)")
