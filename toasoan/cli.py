@@ -245,7 +245,8 @@ def cmd_import(args) -> int:
                               images=images, section=args.section, author=args.author,
                               location=args.location, dry_run=args.dry_run)
     except ValueError as e:
-        _say(f"lỗi: {e}", err=True)
+        fix = getattr(e, "fix", "")
+        _say(f"lỗi: {e}" + (f" — Cách sửa: {fix}" if fix else ""), err=True)
         return 1
     for item in report.written:
         mark = " (nháp)" if item.draft else ""

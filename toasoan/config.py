@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from .places import Places, read_places
 from .text import fold, nfc, slugify
 
 
@@ -23,13 +24,16 @@ class SiteConfig:
 
     name: str = "Bản tin"
     sections: list[Section] = field(default_factory=list)
-    districts: list[str] = field(default_factory=list)
+    places: Places = field(default_factory=Places)
+    distinct_names: list[str] = field(default_factory=list)  # look-alike names that are really two
     timezone: str = "Asia/Ho_Chi_Minh"
     page_size: int = 20
     articles_dir: str = "articles"
     images_dir: str = "images"
     related_count: int = 5
     extra: dict = field(default_factory=dict)
+    # Mistakes in the settings: (level, setting, message, fix), reported against mkdocs.yml.
+    notes: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -56,13 +60,44 @@ class SiteConfig:
             else:
                 name = nfc(str(item["name"]))
                 sections.append(Section(str(item.get("slug") or slugify(name)), name))
-        known = {f for f in cls.__dataclass_fields__} - {"sections", "extra"}
+        notes: list[tuple[str, str, str, str]] = []
+        problems: list[tuple[str, str, str]] = []
+        places = read_places(data.pop("places", None), problems)
+        notes += [(level, "places", message, fix) for level, message, fix in problems]
+        if "districts" in data:  # the setting's old name
+            problems = []
+            old = read_places(data.pop("districts"), problems, "districts")
+            notes += [(level, "districts", message, fix) for level, message, fix in problems]
+            if places:
+                notes.append(("lỗi", "districts", "có cả 'places' và 'districts' (tên cũ của 'places')",
+                              "chuyển các địa phương trong 'districts' sang 'places' rồi xoá 'districts'"))
+            else:
+                places = old
+                notes.append(("cảnh báo", "districts", "'districts' là tên cũ của 'places' và sẽ bị bỏ",
+                              "đổi 'districts:' thành 'places:' trong extra.bulletin (xem README)"))
+        places = Places(places)
+        for written, first, second in places.clashes:
+            notes.append(("lỗi", "places", f"'{written}' được dùng cho cả '{first.name}' và '{second.name}'",
+                          "mỗi tên hoặc tên khác (alias) chỉ thuộc một địa phương"))
+        known = {f for f in cls.__dataclass_fields__} - {"sections", "extra", "places", "notes"}
         kwargs = {k: data.pop(k) for k in list(data) if k in known}
-        if "districts" in kwargs:
-            kwargs["districts"] = [nfc(str(d)) for d in kwargs["districts"] or []]
+        if "distinct_names" in kwargs:
+            kwargs["distinct_names"] = [nfc(str(d)) for d in kwargs["distinct_names"] or []]
         if "name" in kwargs:
             kwargs["name"] = nfc(str(kwargs["name"]))
-        return cls(sections=sections, extra=data, **kwargs)
+        return cls(sections=sections, places=places, extra=data, notes=notes, **kwargs)
+
+    def report(self, root: Path | str, problems) -> None:
+        """Add the settings' mistakes to ``problems``, at their line of mkdocs.yml."""
+        if not self.notes:
+            return
+        path, text = Path(root) / "mkdocs.yml", ""
+        if path.is_file():
+            text = path.read_text(encoding="utf-8-sig")
+        for level, key, message, fix in self.notes:
+            line = next((n for n, l in enumerate(text.split("\n"), 1)
+                         if l.strip().startswith(key + ":")), 1)
+            (problems.error if level == "lỗi" else problems.warning)(path, line, message, fix)
 
 
 def same_text(a: str, b: str) -> bool:
