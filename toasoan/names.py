@@ -123,9 +123,14 @@ def index_names(kind: str, uses, problems: Problems | None = None,
     index = NameIndex(kind)
     groups: dict[str, dict[str, _Spelling]] = {}
     label = LABEL[kind]
+    slugs: dict[str, str] = {}   # a few hundred names repeat over every article
+    plains: dict[str, bool] = {}
     for article, written, line in uses:
         key = index.key(written)
-        group = slugify(key)
+        group = slugs.get(key)
+        if group is None:
+            group = slugs[key] = slugify(key)
+            plains[key] = plain(key)
         if not group:
             if problems is not None:
                 problems.error(article.path, line, f"{label} '{written}' không có chữ cái hay chữ số nào",
@@ -138,7 +143,7 @@ def index_names(kind: str, uses, problems: Problems | None = None,
         when = (article.date, article.rel_path, line)
         if not entry.first or when < entry.first:
             entry.first, entry.where = when, (article, line)
-        if plain(key):
+        if plains[key]:
             entry.uses.append((article, line, written))
     taken = set(groups)
     for group, spellings in sorted(groups.items()):
