@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from .places import Places, read_places
-from .text import fold, nfc, slugify
+from .text import nfc, slugify
 
 
 @dataclass(frozen=True)
@@ -98,11 +98,6 @@ class SiteConfig:
             line = next((n for n, l in enumerate(text.split("\n"), 1)
                          if l.strip().startswith(key + ":")), 1)
             (problems.error if level == "lỗi" else problems.warning)(path, line, message, fix)
-
-
-def same_text(a: str, b: str) -> bool:
-    """True when two names differ only in case or diacritics."""
-    return fold(a) == fold(b)
 
 
 class _TolerantLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

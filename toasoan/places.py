@@ -13,7 +13,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .text import fold, unify_tones, words
+from .text import fold, nfc, unify_tones, words
 
 
 def spelling(text: str) -> str:
@@ -155,8 +155,6 @@ class Places:
 
 def read_places(items, problems: list[tuple[str, str, str]], key: str = "places") -> list[Place]:
     """Places from the setting: a name, or {name, aliases, kind}. Mistakes go to ``problems``."""
-    from .text import nfc
-
     out: list[Place] = []
     if items is None:
         return out
