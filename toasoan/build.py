@@ -10,6 +10,7 @@ from pathlib import Path
 from .archive import Archive
 from .config import SiteConfig
 from .model import DRAFT, PUBLISHED, SCHEDULED, Article
+from .names import canonicalise
 from .photos import check_photos
 from .problems import Problems
 from .reader import read_all, resolve_related
@@ -69,10 +70,13 @@ def prepare(root: Path, site: SiteConfig, preview: bool = False,
     ``preview`` (``mkdocs serve``) also shows drafts and scheduled articles.
     """
     articles, problems = read_all(root / site.articles_dir, site, now or now_in(site))
+    site.report(root, problems)
+    # Before anything lists them: every later stage sees each name's one spelling.
+    names = canonicalise(articles, site, problems)
     shown = articles if preview else [a for a in articles if a.published]
     chosen = resolve_related(shown, Problems())  # links to hidden articles drop out here
     photos = check_photos(articles, root, site, problems)
-    build = Build(site, root, articles, shown, Archive(shown, site), problems, preview, chosen)
+    build = Build(site, root, articles, shown, Archive(shown, site, names), problems, preview, chosen)
     build.extras.update(photos=photos, photo_url=photos.share_url)
     return build
 

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from .text import fold, nfc, slugify
+from .places import Places, read_places
+from .text import nfc, slugify
 
 
 class ConfigError(ValueError):
@@ -28,16 +29,18 @@ class SiteConfig:
 
     name: str = "Bản tin"
     sections: list[Section] = field(default_factory=list)
-    districts: list[str] = field(default_factory=list)
+    places: Places = field(default_factory=Places)
+    distinct_names: list[str] = field(default_factory=list)  # look-alike names that are really two
     timezone: str = "Asia/Ho_Chi_Minh"
     page_size: int = 20
     articles_dir: str = "articles"
     images_dir: str = "images"
     related_count: int = 5
     embed_hosts: list[str] = field(default_factory=list)  # hosts an article may embed from (iframe, img)
-
     max_article_kb: int = 1024   # a bigger article file is refused before it is read
     extra: dict = field(default_factory=dict)
+    # Mistakes in the settings: (level, setting, message, fix), reported against mkdocs.yml.
+    notes: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -73,13 +76,29 @@ class SiteConfig:
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", sections[-1].slug):
                 raise ConfigError(f"chuyên mục '{sections[-1].name}' trong extra.bulletin.sections không có "
                                   "đường dẫn hợp lệ: thêm 'slug: ten-chuyen-muc' (chữ thường không dấu, số, '-')")
-        known = {f for f in cls.__dataclass_fields__} - {"sections", "extra"}
+        notes: list[tuple[str, str, str, str]] = []
+        problems: list[tuple[str, str, str]] = []
+        places = read_places(_strings_or_dicts(data.pop("places", None) or [], "places"), problems)
+        notes += [(level, "places", message, fix) for level, message, fix in problems]
+        if "districts" in data:  # the setting's old name
+            problems = []
+            old = read_places(_strings_or_dicts(data.pop("districts") or [], "districts"), problems, "districts")
+            notes += [(level, "districts", message, fix) for level, message, fix in problems]
+            if places:
+                notes.append(("lỗi", "districts", "có cả 'places' và 'districts' (tên cũ của 'places')",
+                              "chuyển các địa phương trong 'districts' sang 'places' rồi xoá 'districts'"))
+            else:
+                places = old
+                notes.append(("cảnh báo", "districts", "'districts' là tên cũ của 'places' và sẽ bị bỏ",
+                              "đổi 'districts:' thành 'places:' trong extra.bulletin (xem README)"))
+        places = Places(places)
+        for written, first, second in places.clashes:
+            notes.append(("lỗi", "places", f"'{written}' được dùng cho cả '{first.name}' và '{second.name}'",
+                          "mỗi tên hoặc tên khác (alias) chỉ thuộc một địa phương"))
+        known = {f for f in cls.__dataclass_fields__} - {"sections", "extra", "places", "notes"}
         kwargs = {k: data.pop(k) for k in list(data) if k in known}
-        if "districts" in kwargs:
-            districts = _strings_or_dicts(kwargs["districts"] or [], "districts")
-            if not all(isinstance(d, str) for d in districts):
-                raise ConfigError("extra.bulletin.districts trong mkdocs.yml phải là một danh sách tên")
-            kwargs["districts"] = [nfc(d) for d in districts]
+        if "distinct_names" in kwargs:
+            kwargs["distinct_names"] = [nfc(str(d)) for d in kwargs["distinct_names"] or []]
         if "name" in kwargs:
             if not isinstance(kwargs["name"], str):
                 raise ConfigError("extra.bulletin.name trong mkdocs.yml phải là một dòng chữ")
@@ -88,7 +107,19 @@ class SiteConfig:
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise ConfigError("extra.bulletin.max_article_kb trong mkdocs.yml phải là một số nguyên dương "
                               "(số KB tối đa của một tệp bài, mặc định 1024)")
-        return cls(sections=sections, extra=data, **kwargs)
+        return cls(sections=sections, places=places, extra=data, notes=notes, **kwargs)
+
+    def report(self, root: Path | str, problems) -> None:
+        """Add the settings' mistakes to ``problems``, at their line of mkdocs.yml."""
+        if not self.notes:
+            return
+        path, text = Path(root) / "mkdocs.yml", ""
+        if path.is_file():
+            text = path.read_text(encoding="utf-8-sig")
+        for level, key, message, fix in self.notes:
+            line = next((n for n, l in enumerate(text.split("\n"), 1)
+                         if l.strip().startswith(key + ":")), 1)
+            (problems.error if level == "lỗi" else problems.warning)(path, line, message, fix)
 
 
 def _strings_or_dicts(items, key: str) -> list:
@@ -96,11 +127,6 @@ def _strings_or_dicts(items, key: str) -> list:
     if not isinstance(items, list) or not all(isinstance(i, (str, dict)) for i in items):
         raise ConfigError(f"extra.bulletin.{key} trong mkdocs.yml phải là một danh sách")
     return items
-
-
-def same_text(a: str, b: str) -> bool:
-    """True when two names differ only in case or diacritics."""
-    return fold(a) == fold(b)
 
 
 class _TolerantLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

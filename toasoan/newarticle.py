@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .build import now_in
-from .config import SiteConfig, same_text
+from .config import SiteConfig
 from .controls import CONTROL
 from .reader import YEARS, DateOutOfRange, parse_date
 from .text import nfc, slugify
@@ -72,13 +72,19 @@ def split_names(text: str) -> list[str]:
     return [" ".join(p.split()) for p in parts if p.strip()]
 
 
-def canonical_place(value: str, site: SiteConfig) -> tuple[str, bool]:
-    """The config's spelling of a district (ignoring case and diacritics) and whether it is one."""
+def canonical_place(value: str, site: SiteConfig) -> str:
+    """The configured name of the place ``value`` names (toasoan.places); a mistake raises."""
+    found = site.places.match(value)
+    if found.place is not None:
+        return found.place.name
     value = " ".join(nfc(value).split())
-    for district in site.districts:
-        if same_text(value, district):
-            return district, True
-    return value, False
+    if found.ambiguous:
+        choices = " hay ".join(f"'{p.name}'" for p in found.candidates)
+        raise NewArticleError(f"địa phương '{value}' không rõ là {choices}", f"viết đủ dấu tên đúng: {choices}")
+    near = ", ".join(p.name for p in found.candidates)
+    raise NewArticleError(f"địa phương '{value}' không có trong danh sách places của mkdocs.yml",
+                          (f"sửa chính tả (gần giống: {near}), hoặc " if near else "sửa chính tả, hoặc ")
+                          + f"thêm '{value}' vào extra.bulletin.places trong mkdocs.yml")
 
 
 def default_authors(option: str | None, site: SiteConfig) -> list[str]:
@@ -116,10 +122,9 @@ def plan(root: Path, site: SiteConfig, title: str, section: str | None, location
                               f"chọn một trong: {names}")
     if not location or not location.strip():
         raise NewArticleError("thiếu địa phương (--location)",
-                              "thêm --location với một trong: " + ", ".join(site.districts))
-    place, known = canonical_place(location, site)
-    notes = [] if known else [f"'{place}' không phải huyện/thành phố khai báo trong mkdocs.yml "
-                              f"(extra.bulletin.districts); vẫn dùng tên này"]
+                              "thêm --location với một trong: " + ", ".join(site.places.names))
+    place = canonical_place(location, site)
+    notes: list[str] = []
     authors = default_authors(author, site)
     if not authors:
         raise NewArticleError(

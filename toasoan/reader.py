@@ -190,7 +190,9 @@ def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
         summary_given=bool(data.get("summary")),
         image=nfc(image.strip()) if image else None, related=related,
         draft=draft_value in _TRUE, updated=updated, status=status,
-        lines={**lines, **{f"related.{i}": n for i, n in enumerate(parsed.item_lines.get("related", []))}},
+        # Each list item's own line, so a problem with one tag or author points at it.
+        lines={**lines, **{f"{key}.{i}": n for key in ("related", "author", "tags")
+                           for i, n in enumerate(parsed.item_lines.get(key, []))}},
     )
 
 
