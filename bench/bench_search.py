@@ -212,7 +212,8 @@ def corpus_site(work: Path, rebuild: bool) -> tuple[Path, list[dict], dict]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         cats = sorted({r["category"] for r in rows})
-        cfg = sitebuild.config(root, sections=[{"slug": slugify(c), "name": c} for c in cats])
+        cfg = sitebuild.config(root, sections=[{"slug": slugify(c), "name": c} for c in cats],
+                              places=["Hà Nội"])
         info = build_site(root, cfg, strict=False)
     else:
         info = json.loads((root / "build.json").read_text())

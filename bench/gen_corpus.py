@@ -34,7 +34,8 @@ def _l(text: str) -> list[str]:
 
 
 DISTRICTS = _l("Thành phố Bắc Kạn|Ba Bể|Bạch Thông|Chợ Đồn|Chợ Mới|Na Rì|Ngân Sơn|Pác Nặm")
-OTHER_PLACES = _l("Hà Nội|Thái Nguyên|Cao Bằng|Lạng Sơn|Tuyên Quang|Thành phố Hồ Chí Minh")
+# Wards and communes since the 2025 reform: places configured in the sample mkdocs.yml.
+OTHER_PLACES = _l("Phường Bắc Kạn|Phường Đức Xuân|Xã Ba Bể|Xã Chợ Rã|Xã Bằng Thành|Xã Phong Quang")
 SECTIONS = _l("Thời sự|Chính trị|Kinh tế|Xã hội|Văn hóa|Thể thao|Quốc phòng – An ninh")
 
 AUTHORS = _l("""Xuân Nghiệp|Minh Đức|Hoàng Anh|Nông Thị Hà|Ma Văn Tuấn|Hà Thị Liên|Lường Văn Bình|

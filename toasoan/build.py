@@ -9,8 +9,8 @@ from pathlib import Path
 
 from .reading.archive import Archive
 from .core.config import SiteConfig
-from .core.dates import now_in
 from .core.model import DRAFT, PUBLISHED, SCHEDULED, Article
+from .core.names import canonicalise
 from .photos.catalog import check_photos
 from .core.problems import Problems
 from .reading.reader import read_all, resolve_related
@@ -61,10 +61,13 @@ def prepare(root: Path, site: SiteConfig, preview: bool = False,
     ``preview`` (``mkdocs serve``) also shows drafts and scheduled articles.
     """
     articles, problems = read_all(root / site.articles_dir, site, now or now_in(site))
+    site.report(root, problems)
+    # Before anything lists them: every later stage sees each name's one spelling.
+    names = canonicalise(articles, site, problems)
     shown = articles if preview else [a for a in articles if a.published]
     chosen = resolve_related(shown, Problems())  # links to hidden articles drop out here
     photos = check_photos(articles, root, site, problems)
-    build = Build(site, root, articles, shown, Archive(shown, site), problems, preview, chosen)
+    build = Build(site, root, articles, shown, Archive(shown, site, names), problems, preview, chosen)
     build.extras.update(photos=photos, photo_url=photos.share_url)
     return build
 

@@ -58,7 +58,7 @@ class Problems:
 def _show(path) -> str:
     """Show a path relative to the working folder when it is inside it."""
     p = Path(path)
-    try:
-        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    try:  # the folder only: a symlinked article is named by its own path, not its target's
+        return (p.parent.resolve() / p.name).relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return p.as_posix()

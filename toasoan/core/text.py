@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 # đ/Đ are letters of their own and do not decompose under NFD.
 _D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
@@ -74,3 +76,20 @@ def slugify(text: str, max_length: int = 80) -> str:
         cut = slug[:max_length + 1]
         slug = cut[: cut.rfind("-")] if "-" in cut else cut[:max_length]
     return slug.strip("-")
+
+
+# Cached: a few hundred authors, places and tags repeat over every article.
+@lru_cache(maxsize=8192)
+def listing_slug(name: str) -> str:
+    """Slug of an author, place or tag page; never empty for a name with a letter or digit.
+
+    A name written only in another script (a tag such as "中国" or "ລາວ") folds
+    to nothing: it gets ``the-`` and a short hash of its folded form, stable
+    across builds. A name with no letter or digit at all ("!!!", an emoji)
+    still gives "", and the reader refuses it.
+    """
+    slug = slugify(name)
+    if slug or not any(c.isalnum() for c in name):
+        return slug
+    folded = " ".join(fold(nfc(name)).split())
+    return "the-" + hashlib.sha1(folded.encode("utf-8")).hexdigest()[:8]

@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from toasoan import build as building
 from toasoan.reading.archive import KIND_LABEL, front_page
-from toasoan.core.config import SiteConfig
+from toasoan.core.config import ConfigError, SiteConfig
 from toasoan.core.dates import DAY, LONG, SHORT, vn_date
 from toasoan.core.problems import Problems
 from toasoan.publishing.sanitize import Sanitizer, locate
@@ -42,7 +42,10 @@ def _preview() -> bool:
 def on_config(config):
     # Articles never go in the nav: a nav of 10,000 pages is quadratic to build.
     global _guard
-    site = SiteConfig.from_dict(config.extra.get("bulletin"))
+    try:
+        site = SiteConfig.from_dict(config.extra.get("bulletin"))
+    except ConfigError as e:
+        raise Abort(f"lỗi: {e}") from None
     config.extra["bulletin_site"] = site
     _guard = Sanitizer(urlsplit(config.site_url or "").hostname or "", site.embed_hosts)
     # One tab per section, right after the home page.

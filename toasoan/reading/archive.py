@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 
 from ..core.config import SiteConfig
 from ..core.model import Article
-from ..core.text import slugify
+from ..core.names import AUTHOR, LOCATION, PREFIXES as PREFIX, TAG, Names
 
 # Listing kinds and where their pages live. Each label is shown to readers.
-SECTION, AUTHOR, LOCATION, TAG, YEAR, MONTH = "section", "author", "location", "tag", "year", "month"
-PREFIX = {AUTHOR: "tac-gia", LOCATION: "dia-phuong", TAG: "chu-de"}
+SECTION, YEAR, MONTH = "section", "year", "month"
 KIND_LABEL = {SECTION: "Chuyên mục", AUTHOR: "Tác giả", LOCATION: "Địa phương",
               TAG: "Chủ đề", YEAR: "Lưu trữ năm", MONTH: "Lưu trữ tháng"}
 
@@ -78,26 +77,27 @@ class ListingPage:
 class Archive:
     """Articles grouped every way the site lists them, newest first."""
 
-    def __init__(self, articles: list[Article], site: SiteConfig):
+    def __init__(self, articles: list[Article], site: SiteConfig, names: Names | None = None):
+        """``names``: each name's page (toasoan.names); by default, of ``articles`` as they are."""
         self.site = site
         self.articles = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
         self.by_slug = {a.slug: a for a in self.articles}
         self.by_url = {a.url: a for a in self.articles}
         self.sections: dict[str, Listing] = {
             s.slug: Listing(SECTION, s.slug, s.name, f"{s.slug}/") for s in site.sections}
+        self.names = names = names or Names.of(self.articles)
         groups: dict[tuple[str, str], Listing] = {}
-        slugs: dict[str, str] = {}  # a few hundred names repeat over every article
 
         def add(kind: str, name: str, article: Article, key: str | None = None, url: str | None = None):
             if not key:
-                key = slugs.get(name)
-                if key is None:
-                    key = slugs[name] = slugify(name)
+                key = names.slug(kind, name)
             if not key:
                 return
             listing = groups.get((kind, key))
             if listing is None:
-                listing = groups[(kind, key)] = Listing(kind, key, name, url or f"{PREFIX[kind]}/{key}/")
+                index = names.indexes.get(kind)
+                title = index.title(name) if index else name
+                listing = groups[(kind, key)] = Listing(kind, key, title, url or f"{PREFIX[kind]}/{key}/")
             listing.articles.append(article)
 
         for a in self.articles:  # already newest first, so every list is too
@@ -119,7 +119,8 @@ class Archive:
         """The listing of an author, location or tag by its name (for links)."""
         if kind == SECTION:
             return self.sections.get(name)
-        return self.groups.get((kind, slugify(name)))
+        slug = self.names.slug(kind, name)
+        return self.groups.get((kind, slug)) if slug else None
 
     def pages(self) -> list[ListingPage]:
         """Every page of every listing; each holds at most ``page_size`` articles."""

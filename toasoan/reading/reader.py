@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 
 from ..core.config import SiteConfig
+from ..core.controls import clean_body, code
 from ..reading.frontmatter import FrontMatterError, decode, split
 from ..core.model import DRAFT, PUBLISHED, SCHEDULED, Article
 from ..core.problems import Problems
-from ..core.text import nfc, slugify
+from ..core.text import listing_slug, nfc, slugify
 
 REQUIRED = ("title", "date", "author", "location")
 OPTIONAL = ("category", "tags", "summary", "image", "related", "slug", "draft", "updated")
 _TRUE = {"true", "yes", "on", "1", "có", "co"}
 _FALSE = {"false", "no", "off", "0", "không", "khong", ""}
 _DATE_FIX = "viết ngày giờ dạng '2022-01-13 08:30' (năm-tháng-ngày giờ:phút, giờ Việt Nam)"
+# A bulletin's whole history fits; outside it a date is a typo ('0202', '2202'),
+# and years near 1 or 9999 overflow when moved to Vietnam time.
+YEARS = (1900, 2100)
+
+
+class DateOutOfRange(ValueError):
+    """A date that reads, but whose year is outside ``YEARS``."""
 
 # Raw HTML that can run code or restyle the page is refused: reporters write
 # Markdown, and a pasted embed must be reviewed by a developer instead.
@@ -28,7 +39,11 @@ _MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[*_`#>]+|<[^
 
 
 def parse_date(value, tz) -> datetime | None:
-    """A front-matter date: '2022-01-13 08:30', ISO 8601, or a bare day (00:00)."""
+    """A front-matter date: '2022-01-13 08:30', ISO 8601, or a bare day (00:00).
+
+    None when it does not read; DateOutOfRange when its year, before or after
+    moving to ``tz``, is outside ``YEARS``.
+    """
     if isinstance(value, datetime):
         dt = value
     elif isinstance(value, date):
@@ -41,7 +56,12 @@ def parse_date(value, tz) -> datetime | None:
             return None
     else:
         return None
-    return dt.replace(tzinfo=tz) if dt.tzinfo is None else dt.astimezone(tz)
+    if not YEARS[0] <= dt.year <= YEARS[1]:  # checked first: astimezone() overflows near year 1 or 9999
+        raise DateOutOfRange(dt.year)
+    dt = dt.replace(tzinfo=tz) if dt.tzinfo is None else dt.astimezone(tz)
+    if not YEARS[0] <= dt.year <= YEARS[1]:
+        raise DateOutOfRange(dt.year)
+    return dt
 
 
 def _text_list(value) -> list[str] | None:
@@ -68,19 +88,29 @@ def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
                  problems: Problems) -> Article | None:
     """Parse one file; report its problems and return None if it cannot be used."""
     try:
-        parsed = split(decode(path.read_bytes()))
+        parsed = split(decode(read_source(path, site.max_article_kb)))
     except FrontMatterError as e:
         problems.error(path, e.line, e.message, e.fix)
         return None
     data, lines = parsed.data, parsed.lines
     errors_before = len(problems.errors)
+    body, removed, first = clean_body(parsed.body)
+    if removed:  # never written into the page; warned so the reporter cleans the file
+        problems.warning(path, parsed.body_line + parsed.body.count("\n", 0, first),
+                         f"thân bài có {removed} ký tự điều khiển ẩn (đầu tiên: {code(parsed.body[first])}), "
+                         "đã bỏ khi dựng trang", "gõ lại dòng này (ký tự ẩn thường lẫn vào khi chép từ "
+                         "Word, PDF hay trang web cũ)")
+        parsed.body = body
 
     def bad(key: str, message: str, fix: str) -> None:
         problems.error(path, lines.get(key, 1), message, fix)
 
+    missing = set()
     for key in REQUIRED:
         value = data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if (value is None or (isinstance(value, str) and not value.strip())
+                or (isinstance(value, list) and all(isinstance(v, str) and not v.strip() for v in value))):
+            missing.add(key)
             problems.error(path, lines.get(key, 1), f"thiếu trường bắt buộc '{key}'",
                            f"thêm dòng '{key}: …' vào phần đầu bài (giữa hai dòng '---')")
     for key in data:
@@ -92,40 +122,47 @@ def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
     title = data.get("title")
     if title is not None and not isinstance(title, str):
         bad("title", "tiêu đề phải là một dòng chữ", "viết 'title: Tiêu đề bài viết'")
-    published = parse_date(data.get("date"), site.tz) if data.get("date") is not None else None
-    if data.get("date") is not None and published is None:
-        bad("date", f"ngày đăng '{data.get('date')}' không đọc được", _DATE_FIX)
-    updated = None
-    if data.get("updated") is not None:
-        updated = parse_date(data["updated"], site.tz)
-        if updated is None:
-            bad("updated", f"ngày cập nhật '{data['updated']}' không đọc được", _DATE_FIX)
+    published = _date(data, "date", "ngày đăng", site, bad)
+    updated = _date(data, "updated", "ngày cập nhật", site, bad)
     authors = _text_list(data.get("author")) if data.get("author") is not None else []
     if authors is None:
         bad("author", "tác giả phải là một tên hoặc một danh sách tên",
             "viết 'author: Xuân Nghiệp' hoặc 'author: [Minh Đức, Hoàng Anh]'")
+    elif not authors and "author" not in missing:  # e.g. 'author: " , "'
+        bad("author", "thiếu tên tác giả", "viết 'author: Xuân Nghiệp' hoặc 'author: [Minh Đức, Hoàng Anh]'")
+    for name in authors or []:
+        if not _has_letter(name):  # its page would have no address
+            bad("author", f"tên tác giả '{_shown(name)}' phải có chữ cái Latinh/tiếng Việt",
+                "viết tên bằng chữ quốc ngữ, ví dụ 'author: Xuân Nghiệp'")
     location = data.get("location")
     if location is not None and not isinstance(location, str):
         bad("location", "địa phương phải là một tên", "viết 'location: Ba Bể'")
+    elif isinstance(location, str) and location.strip() and not _has_letter(location):
+        bad("location", f"địa phương '{_shown(location)}' phải có chữ cái Latinh/tiếng Việt",
+            "viết tên xã, phường, huyện bằng chữ quốc ngữ, ví dụ 'location: Ba Bể'")
 
     section = None
     if data.get("category") is not None:
         found = site.find_section(str(data["category"])) if isinstance(data["category"], str) else None
         if found is None:
             names = ", ".join(s.name for s in site.sections) or "(chưa khai báo chuyên mục nào)"
-            bad("category", f"chuyên mục '{data['category']}' không có trong mkdocs.yml",
+            bad("category", f"chuyên mục '{_shown(data['category'])}' không có trong mkdocs.yml",
                 f"chọn một trong: {names}; hoặc thêm chuyên mục vào extra.bulletin.sections")
         else:
             section = found.slug
     tags = _text_list(data.get("tags", [])) if data.get("tags") is not None else []
     if tags is None:
         bad("tags", "thẻ phải là một danh sách", "viết 'tags: [nông nghiệp, Ba Bể]'")
+    for tag in tags or []:
+        if not listing_slug(tag):  # a tag in another script gets a hashed address; one with no letter cannot
+            bad("tags", f"thẻ '{_shown(tag)}' không có chữ cái hay chữ số nào",
+                "viết chủ đề bằng chữ, ví dụ 'tags: [nông nghiệp, Ba Bể]', hoặc xoá thẻ này")
     related = _text_list(data.get("related", [])) if data.get("related") is not None else []
     if related is None:
         bad("related", "bài liên quan phải là một danh sách", "viết 'related: [ten-bai-khac]'")
     draft_value = str(data.get("draft", "false")).strip().lower()
     if draft_value not in _TRUE | _FALSE:
-        bad("draft", f"'draft: {data.get('draft')}' không rõ", "viết 'draft: true' hoặc 'draft: false'")
+        bad("draft", f"'draft: {_shown(data.get('draft'))}' không rõ", "viết 'draft: true' hoặc 'draft: false'")
     for key in ("summary", "image", "slug"):
         if data.get(key) is not None and not isinstance(data[key], str):
             bad(key, f"trường '{key}' phải là một dòng chữ", f"viết '{key}: …' trên một dòng")
@@ -153,8 +190,71 @@ def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
         summary_given=bool(data.get("summary")),
         image=nfc(image.strip()) if image else None, related=related,
         draft=draft_value in _TRUE, updated=updated, status=status,
-        lines={**lines, **{f"related.{i}": n for i, n in enumerate(parsed.item_lines.get("related", []))}},
+        # Each list item's own line, so a problem with one tag or author points at it.
+        lines={**lines, **{f"{key}.{i}": n for key in ("related", "author", "tags")
+                           for i, n in enumerate(parsed.item_lines.get(key, []))}},
     )
+
+
+def _shown(value, limit: int = 60) -> str:
+    """A reporter's value cut short enough to quote in a one-line message."""
+    if not isinstance(value, str):
+        return "[…]" if isinstance(value, list) else "{…}"
+    text = " ".join(value.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@lru_cache(maxsize=8192)  # names repeat over every article
+def _has_letter(name: str) -> bool:
+    """True when the name keeps a Latin letter once folded, so its page has an address."""
+    return any(c.isalpha() for c in slugify(name))
+
+
+def _date(data: dict, key: str, label: str, site: SiteConfig, bad) -> datetime | None:
+    """The date in ``data[key]``, or None after reporting why it cannot be used."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        bad(key, f"{label} phải là một ngày giờ trên một dòng", _DATE_FIX)
+        return None
+    try:
+        when = parse_date(value, site.tz)
+    except DateOutOfRange:
+        bad(key, f"{label} '{_shown(value)}' có năm ngoài khoảng {YEARS[0]}–{YEARS[1]}",
+            "kiểm tra năm (đủ bốn chữ số), ví dụ '2022-01-13 08:30'")
+        return None
+    if when is None:
+        bad(key, f"{label} '{_shown(value)}' không đọc được", _DATE_FIX)
+    return when
+
+
+def read_source(path: Path, limit_kb: int) -> bytes:
+    """The bytes of one article, refusing what is not a plain file or is too big.
+
+    Opened without following a final symlink and without blocking (a FIFO named
+    ``*.md`` would hang a plain ``open``); at most ``limit_kb`` KB are read.
+    """
+    limit = limit_kb * 1024
+    fix = ("bài viết phải là một tệp văn bản thường trong articles/ "
+           "(không phải liên kết tượng trưng/symlink, thư mục hay tệp đặc biệt)")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        raise FrontMatterError(1, f"không mở được tệp bài ({e.strerror})", fix) from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FrontMatterError(1, "không phải một tệp bài thường", fix)
+        too_big = FrontMatterError(
+            1, f"tệp bài lớn quá {limit_kb} KB", "chia thành nhiều bài, hoặc bỏ phần dán thừa (ảnh để trong "
+            "images/, không dán vào bài); kỹ thuật viên có thể nâng extra.bulletin.max_article_kb")
+        if info.st_size > limit:
+            raise too_big
+        raw = f.read(limit + 1)  # the file may have grown since fstat
+    if len(raw) > limit:
+        raise too_big
+    return raw
 
 
 def _check_html(path: Path, body: str, first_line: int, problems: Problems) -> None:
@@ -172,16 +272,62 @@ def _check_html(path: Path, body: str, first_line: int, problems: Problems) -> N
                            "xoá đoạn mã này; muốn nhúng video hay bản đồ, nhờ kỹ thuật viên")
 
 
-def find_sources(articles_dir: Path) -> list[Path]:
-    """Every Markdown file below ``articles_dir``, in a stable order."""
-    return sorted(p for p in articles_dir.rglob("*.md") if p.is_file())
+def find_sources(articles_dir: Path, problems: Problems | None = None) -> list[Path]:
+    """Every Markdown file below ``articles_dir``, in a stable order.
+
+    Symlinks are never followed. One that is an article or a folder is an
+    error: pointing outside it would publish any file of the machine, and
+    pointing inside it only repeats an article. So is a ``*.md`` that is not a
+    plain file (a FIFO would hang the build).
+    """
+    found: list[Path] = []
+    if not articles_dir.is_dir():
+        return found
+    home = articles_dir.resolve()
+    folders = [articles_dir]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+        except OSError as e:
+            if problems is not None:
+                problems.error(folder, 1, f"không đọc được thư mục bài ({e.strerror})",
+                               "kỹ thuật viên kiểm tra quyền đọc của thư mục này")
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink():
+                if problems is not None and (entry.name.endswith(".md") or entry.is_dir()):
+                    _report_link(path, home, articles_dir, problems)
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append(path)
+            elif entry.name.endswith(".md"):
+                if entry.is_file(follow_symlinks=False):
+                    found.append(path)
+                elif problems is not None:
+                    problems.error(path, 1, "không phải một tệp bài thường (tệp đặc biệt)",
+                                   "xoá nó; bài viết là tệp văn bản .md thường")
+    return sorted(found)
+
+
+def _report_link(path: Path, home: Path, articles_dir: Path, problems: Problems) -> None:
+    what = "thư mục" if path.is_dir() else "bài"
+    target = path.resolve()
+    if target.is_relative_to(home):
+        where = f"tới {articles_dir.name}/{target.relative_to(home).as_posix()}"
+        fix = f"xoá liên kết: mỗi bài chỉ có một tệp thật trong {articles_dir.name}/"
+    else:
+        where = f"ra ngoài thư mục {articles_dir.name}/"
+        fix = f"chép {what} vào {articles_dir.name}/ thành {what} thật thay cho liên kết"
+    problems.error(path, 1, f"{what} '{path.name}' là liên kết tượng trưng (symlink) trỏ {where}", fix)
 
 
 def read_all(articles_dir: Path, site: SiteConfig, now: datetime) -> tuple[list[Article], Problems]:
     """Read and validate every article, then check what involves several of them."""
     problems = Problems()
     articles = []
-    for path in find_sources(articles_dir):
+    for path in find_sources(articles_dir, problems):
         article = read_article(path, path.relative_to(articles_dir).as_posix(), site, now, problems)
         if article is not None:
             articles.append(article)

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from ..tools import deploy
-from ..core.config import load_site
+from ..core.config import ConfigError, load_site
 from ..core.problems import ERROR
 
 PROG = "toasoan"
@@ -139,7 +139,7 @@ def make_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", parents=[root], help="tạo bài mới", description=NEW_HELP)
     new.add_argument("title", metavar="TIÊU-ĐỀ", help="tiêu đề bài, trong ngoặc kép")
     new.add_argument("--section", metavar="CHUYÊN-MỤC", help="tên hoặc đường dẫn chuyên mục, ví dụ \"Kinh tế\"")
-    new.add_argument("--location", metavar="ĐỊA-PHƯƠNG", help="huyện/thành phố, ví dụ \"Ba Bể\"")
+    new.add_argument("--location", metavar="ĐỊA-PHƯƠNG", help="một địa phương trong extra.bulletin.places, ví dụ \"Ba Bể\"")
     new.add_argument("--author", metavar="TÊN", help="tác giả; nhiều người: \"Minh Đức, Hoàng Anh\"")
     new.add_argument("--date", metavar="NGÀY-GIỜ", help="ngày giờ đăng \"2026-11-20 08:30\"; mặc định: bây giờ")
     new.add_argument("--slug", metavar="ĐƯỜNG-DẪN", help="đường dẫn khác với đường dẫn tạo từ tiêu đề")
@@ -161,7 +161,7 @@ def make_parser() -> argparse.ArgumentParser:
     imp.add_argument("--section", metavar="CHUYÊN-MỤC", help="chuyên mục cho mọi bài nhập")
     imp.add_argument("--author", metavar="TÊN", help="tác giả khi tệp không ghi tên")
     imp.add_argument("--location", metavar="ĐỊA-PHƯƠNG",
-                     help="địa phương khi đoạn mở đầu không nêu huyện nào (mặc định: tên tỉnh)")
+                     help="địa phương khi đoạn mở đầu không nêu địa phương nào (mặc định: tên tỉnh)")
     imp.add_argument("--dry-run", action="store_true", help="chỉ báo sẽ làm gì, không ghi tệp nào")
 
     serve = commands.add_parser("serve", parents=[root], help="xem trước (mkdocs serve), hiện cả bài nháp",
@@ -193,6 +193,9 @@ def _load(root: Path):
         return load_site(root)
     except FileNotFoundError as e:
         _say(f"lỗi: {e} — Cách sửa: chạy lệnh trong thư mục của trang, hoặc thêm --root THƯ-MỤC", err=True)
+        return None
+    except ConfigError as e:
+        _say(f"lỗi: {e}", err=True)
         return None
 
 
@@ -282,7 +285,8 @@ def cmd_import(args) -> int:
                               images=images, section=args.section, author=args.author,
                               location=args.location, dry_run=args.dry_run)
     except ValueError as e:
-        _say(f"lỗi: {e}", err=True)
+        fix = getattr(e, "fix", "")
+        _say(f"lỗi: {e}" + (f" — Cách sửa: {fix}" if fix else ""), err=True)
         return 1
     for item in report.written:
         mark = " (nháp)" if item.draft else ""

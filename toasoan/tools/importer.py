@@ -120,7 +120,7 @@ def import_files(sources: list[Path], year: int, root: Path, site: SiteConfig, *
             raise ValueError(f"chuyên mục '{section}' không có trong mkdocs.yml")
         category = found.name
     fallback_authors = split_names(author) if author else None
-    fallback_place = canonical_place(location, site)[0] if location else None
+    fallback_place = canonical_place(location, site) if location else None
 
     for source in files:
         try:

@@ -79,7 +79,7 @@ def create(site: NewSite, now: datetime | None = None) -> list[Path]:
         "{{DESCRIPTION_YAML}}": _yaml(f"Tin tức, sự kiện của tỉnh {site.province}"),
         "{{COPYRIGHT_YAML}}": _yaml(f"© {site.name}"),
         "{{SECTIONS}}": "\n".join(f"      - {{slug: {slugify(s)}, name: {_yaml(s)}}}" for s in site.sections),
-        "{{PLACES}}": "\n".join(f"      - {_yaml(p)}" for p in site.places),
+        "{{PLACES}}": "\n".join(f"      - {_yaml(p)}" for p in site.places),  # aliases: see README
     }
     # Everything is written into a temporary folder beside the target, then renamed:
     # a failure half-way leaves nothing behind.

@@ -46,7 +46,6 @@ _BYLINE_HEAD = re.compile(r"^(?:(?:theo|nguồn)\s*:?\s+|(?:bài|tin|ảnh)(?:\s
 # Every Vietnamese tone and vowel mark decomposes into this block (a regex is
 # much faster than testing each character, and imports read 10,000 files).
 _MARKS = re.compile("[\u0300-\u036f]")
-_CITY = re.compile(r"^(thanh pho|thi xa|huyen|quan)\s+", re.IGNORECASE)
 
 
 @dataclass
@@ -96,34 +95,30 @@ def fold_case(text: str) -> str:
     return _MARKS.sub("", unicodedata.normalize("NFD", text))
 
 
-def place_finder(site: SiteConfig) -> re.Pattern:
-    """One regex for every district: one scan of a lead finds the first one named."""
-    parts = []
-    for i, district in enumerate(site.districts):
-        plain = fold_case(district)
-        m = _CITY.match(plain)
-        proper = plain[m.end():] if m else plain
-        words = r"\s+".join(re.escape(w) for w in proper.split())
-        if m and m.group(1).lower() in ("thanh pho", "thi xa"):
-            # "Bắc Kạn" alone is the province: a city needs its "thành phố" / "TP".
-            head = r"(?:thanh pho|thi xa|tp\.?|tx\.?)\s+"
-        else:
-            head = r"(?:huyen\s+)?"
-        parts.append(head + f"(?P<d{i}>" + words + ")")
+def place_finder(site: SiteConfig) -> tuple[re.Pattern, list]:
+    """One regex for every configured place (name and aliases, see toasoan.places):
+    one scan of a lead finds the first one named. The province is not looked for:
+    it is the fallback anyway, and "tỉnh Bắc Kạn" in a lead says nothing about where."""
+    parts, owners = [], []
+    for place, head, proper in site.places.forms(skip=str(site.extra.get("province") or "")):
+        words = r"\s+".join(re.escape(w) for w in fold_case(proper).split())
+        parts.append(head + f"(?P<p{len(owners)}>" + words + ")")
+        owners.append(place)
     if not parts:
-        return re.compile(r"(?!x)x")
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+        return re.compile(r"(?!x)x"), owners
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE), owners
 
 
-def find_place(text: str, finder: re.Pattern, site: SiteConfig) -> str | None:
-    """The district named first in ``text``, ignoring diacritics.
+def find_place(text: str, finder: tuple[re.Pattern, list], site: SiteConfig) -> str | None:
+    """The configured name of the place named first in ``text``, ignoring diacritics.
 
     The name must be capitalised as a name ("Chợ Mới", not "chợ mới" — a new market).
     """
-    for m in finder.finditer(fold_case(text)):
+    regex, owners = finder
+    for m in regex.finditer(fold_case(text)):
         group = m.lastgroup
         if group and all(w[0].isupper() for w in m.group(group).split()):
-            return site.districts[int(group[1:])]
+            return owners[int(group[1:])].name
     return None
 
 
@@ -163,7 +158,7 @@ def _author_names(line: str) -> list[str] | None:
     return names
 
 
-def parse(text: str, year: int, site: SiteConfig, finder: re.Pattern | None = None,
+def parse(text: str, year: int, site: SiteConfig, finder: tuple | None = None,
           authors: list[str] | None = None, place: str | None = None) -> Legacy:
     """Turn the decoded text of one legacy file into a :class:`Legacy` article.
 
@@ -226,11 +221,14 @@ def parse(text: str, year: int, site: SiteConfig, finder: re.Pattern | None = No
     finder = finder if finder is not None else place_finder(site)
     location = find_place(lead, finder, site) or find_place(title, finder, site) or place
     if location is None:
-        location = str(site.extra.get("province") or "").strip()
-        if not location:
-            location = "Chưa rõ"
+        province = str(site.extra.get("province") or "").strip()
+        found = site.places.match(province).place if province else None
+        location = found.name if found else province or "Chưa rõ"
+        if found is None:
             notes.append(Note(lead_line or title_line, "không xác định được địa phương",
-                              "khai báo extra.bulletin.province trong mkdocs.yml, hoặc sửa 'location'"))
+                              "sửa 'location' trong bài đã nhập; muốn dùng tên tỉnh khi bài không nêu "
+                              "địa phương, khai báo extra.bulletin.province và thêm tỉnh vào "
+                              "extra.bulletin.places trong mkdocs.yml"))
     return Legacy(title=title, date=when, authors=authors or [], location=nfc(location),
                   blocks=blocks, notes=notes, undated=undated, anonymous=not authors)
 

@@ -14,8 +14,9 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core.dates import now_in
-from ..core.config import SiteConfig, same_text
-from ..reading.reader import parse_date
+from ..core.config import SiteConfig
+from ..core.controls import CONTROL
+from ..reading.reader import YEARS, DateOutOfRange, parse_date
 from ..core.text import nfc, slugify
 
 # A value YAML reads back unchanged only if it starts with none of these and
@@ -71,13 +72,19 @@ def split_names(text: str) -> list[str]:
     return [" ".join(p.split()) for p in parts if p.strip()]
 
 
-def canonical_place(value: str, site: SiteConfig) -> tuple[str, bool]:
-    """The config's spelling of a district (ignoring case and diacritics) and whether it is one."""
+def canonical_place(value: str, site: SiteConfig) -> str:
+    """The configured name of the place ``value`` names (toasoan.places); a mistake raises."""
+    found = site.places.match(value)
+    if found.place is not None:
+        return found.place.name
     value = " ".join(nfc(value).split())
-    for district in site.districts:
-        if same_text(value, district):
-            return district, True
-    return value, False
+    if found.ambiguous:
+        choices = " hay ".join(f"'{p.name}'" for p in found.candidates)
+        raise NewArticleError(f"địa phương '{value}' không rõ là {choices}", f"viết đủ dấu tên đúng: {choices}")
+    near = ", ".join(p.name for p in found.candidates)
+    raise NewArticleError(f"địa phương '{value}' không có trong danh sách places của mkdocs.yml",
+                          (f"sửa chính tả (gần giống: {near}), hoặc " if near else "sửa chính tả, hoặc ")
+                          + f"thêm '{value}' vào extra.bulletin.places trong mkdocs.yml")
 
 
 def default_authors(option: str | None, site: SiteConfig) -> list[str]:
@@ -99,6 +106,10 @@ def plan(root: Path, site: SiteConfig, title: str, section: str | None, location
          author: str | None = None, date: str | None = None, slug: str | None = None,
          draft: bool = True, now: datetime | None = None) -> NewArticle:
     """Decide the file and its text; raise NewArticleError on the first mistake."""
+    for label, value in (("tiêu đề", title), ("--section", section), ("--location", location),
+                         ("--author", author), ("--date", date), ("--slug", slug)):
+        if value and CONTROL.search(value):
+            raise NewArticleError(f"{label} có ký tự điều khiển ẩn", "gõ lại giá trị này, đừng dán từ Word hay PDF")
     title = " ".join(nfc(title or "").split())
     if not title:
         raise NewArticleError("thiếu tiêu đề bài", 'viết tiêu đề trong ngoặc kép: new "Tiêu đề bài viết" …')
@@ -111,10 +122,9 @@ def plan(root: Path, site: SiteConfig, title: str, section: str | None, location
                               f"chọn một trong: {names}")
     if not location or not location.strip():
         raise NewArticleError("thiếu địa phương (--location)",
-                              "thêm --location với một trong: " + ", ".join(site.districts))
-    place, known = canonical_place(location, site)
-    notes = [] if known else [f"'{place}' không phải huyện/thành phố khai báo trong mkdocs.yml "
-                              f"(extra.bulletin.districts); vẫn dùng tên này"]
+                              "thêm --location với một trong: " + ", ".join(site.places.names))
+    place = canonical_place(location, site)
+    notes: list[str] = []
     authors = default_authors(author, site)
     if not authors:
         raise NewArticleError(
@@ -123,7 +133,11 @@ def plan(root: Path, site: SiteConfig, title: str, section: str | None, location
             "extra.bulletin.default_author trong mkdocs.yml")
     when = (now or now_in(site)).replace(second=0, microsecond=0)
     if date:
-        when = parse_date(date, site.tz)
+        try:
+            when = parse_date(date, site.tz)
+        except DateOutOfRange:
+            raise NewArticleError(f"ngày '{date}' có năm ngoài khoảng {YEARS[0]}–{YEARS[1]}",
+                                  "kiểm tra năm (đủ bốn chữ số): --date \"2022-01-13 08:30\"") from None
         if when is None:
             raise NewArticleError(f"ngày '{date}' không đọc được",
                                   "viết --date \"2022-01-13 08:30\" (năm-tháng-ngày giờ:phút)")
