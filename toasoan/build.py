@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from .reading.archive import Archive
 from .core.config import SiteConfig
+from .core.dates import now_in
 from .core.model import DRAFT, PUBLISHED, SCHEDULED, Article
 from .core.names import canonicalise
 from .photos.catalog import check_photos
