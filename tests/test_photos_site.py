@@ -186,3 +186,27 @@ def test_browser_picks_webp_and_tapping_opens_the_large_photo(site):
             assert response.value.status == 200 and ".1600." in page.url
         finally:
             browser.close()
+
+
+def test_impossible_photo_names_are_one_line_errors(tmp_path):
+    """NUL, a 5,000-character path, a 300-byte name: errors with file and line, no traceback."""
+    long_path = "2022/" + "a" * 5000 + ".jpg"
+    long_name = "2022/" + "ảnh" * 60 + ".jpg"      # 300 bytes in UTF-8
+    body = "\n".join(["Đoạn đầu.", "",
+                      '![](2022/a\x00b.jpg "Có NUL.")', "",
+                      f'![]({long_path} "Quá dài.")', "",
+                      f'![]({long_name} "Tên quá dài.")'])
+    articles = {"2022/ten.md": sitebuild.article(title="Tên ảnh lạ", body=body),
+                "2022/dai.md": sitebuild.article(title="Ảnh đại diện dài", image="x" * 300 + ".jpg")}
+    built = sitebuild.build(tmp_path, articles)
+    assert built.returncode != 0
+    assert "Traceback" not in built.log, built.log
+    lines = [line for line in built.log.splitlines() if ": lỗi: " in line]
+    assert any("articles/2022/ten.md:10: lỗi: ảnh '2022/a\\x00b.jpg': "
+               "đường dẫn ảnh có ký tự điều khiển" in line for line in lines), built.log
+    assert any("articles/2022/ten.md:12: lỗi: ảnh '2022/aaaa" in line
+               and "đường dẫn ảnh dài quá 1024 byte — Cách sửa: đặt lại tên ảnh" in line for line in lines)
+    assert any("articles/2022/ten.md:14: lỗi: " in line and "dài quá 255 byte" in line for line in lines)
+    assert any("articles/2022/dai.md:6: lỗi: ảnh đại diện 'xxx" in line and "dài quá 255 byte" in line
+               for line in lines), built.log
+    assert all(len(line) < 400 and "\x00" not in line for line in lines)

@@ -145,7 +145,7 @@ def probe(path: str, max_pixels: int) -> PhotoInfo:
     except FileNotFoundError:
         return PhotoInfo(error="không tìm thấy tệp ảnh",
                          fix="kiểm tra tên tệp và thư mục (đường dẫn tính từ thư mục images/)")
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the name
         return PhotoInfo(error="không đọc được tệp ảnh (thiếu quyền đọc hoặc lỗi ổ đĩa)",
                          fix="kiểm tra quyền của tệp, hoặc chép lại ảnh vào images/")
     info = PhotoInfo(sha=hashlib.sha256(data).hexdigest())
