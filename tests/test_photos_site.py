@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageOps
 
 import sitebuild
-from test_images import assert_no_metadata, camera_jpeg, png_bomb
+from test_images import assert_no_metadata, camera_jpeg, deep_photos, mean_tone, png_bomb
 
 BODY = '''
 Đoạn mở đầu của bài viết.
@@ -210,3 +210,19 @@ def test_impossible_photo_names_are_one_line_errors(tmp_path):
     assert any("articles/2022/dai.md:6: lỗi: ảnh đại diện 'xxx" in line and "dài quá 255 byte" in line
                for line in lines), built.log
     assert all(len(line) < 400 and "\x00" not in line for line in lines)
+
+
+def test_deep_photos_are_published_with_their_tones(tmp_path):
+    """16-bit grey, grey with alpha and colour PNGs and TIFFs: the site's renditions keep the tones."""
+    photos, tones = deep_photos()
+    body = "\n\n".join(f'![](2022/{name} "Ảnh sâu {n}. Ảnh: Minh Đức")' for n, name in enumerate(photos))
+    built = sitebuild.build(tmp_path, {"2022/sau.md": sitebuild.article(title="Ảnh mười sáu bit", body=body)},
+                            images={f"2022/{name}": data for name, data in photos.items()},
+                            photos={"widths": [160, 320]})
+    assert built.returncode == 0, built.log
+    for name in photos:
+        stem = name.rsplit(".", 1)[0]
+        published = sorted((built.site / "images/2022").glob(f"{stem}.*.*"))
+        assert len(published) == 4, (name, published)   # 160 and 320, WebP and JPEG
+        for path in published:
+            assert abs(mean_tone(path) - tones[name]) < 4, (path.name, mean_tone(path), tones[name])

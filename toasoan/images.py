@@ -22,7 +22,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from .text import slugify
 
 # Bump when the encoding code changes: every cached rendition is then redone.
-VERSION = 2
+VERSION = 3
 FORMATS = ("webp", "jpg")
 # What a camera, a phone or an editor's export produces; HEIC needs converting first.
 ACCEPTED = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "TIFF", "BMP", "AVIF"}
@@ -237,7 +237,7 @@ def encode(path: str, widths: list[int], settings: PhotoSettings, targets: dict)
                 full_w = im.height if turned else im.width
                 scale = top / full_w
                 im.draft("RGB", (max(1, int(im.width * scale)), max(1, int(im.height * scale))))
-            image, icc = _to_srgb(ImageOps.exif_transpose(im))
+            image, icc = _to_srgb(_eight_bit(ImageOps.exif_transpose(im)))
     image.info.clear()  # never carry EXIF, XMP or comments over
     written = 0
     for width in reversed(widths):
@@ -251,6 +251,28 @@ def encode(path: str, widths: list[int], settings: PhotoSettings, targets: dict)
             _write_atomic(Path(out), _encoded(image, fmt, settings, icc))
             written += 1
     return written
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """Grey images of more than 8 bits (16-bit PNG, TIFF) scaled down to 0–255.
+
+    Pillow's convert() clips them instead, which published a 16-bit scan
+    almost white. 16-bit colour PNGs already open as 8-bit RGB(A).
+    """
+    if image.mode.startswith("I;16"):
+        image, top = image.convert("I"), 65535.0
+    elif image.mode in ("I", "F"):
+        low, high = image.getextrema()
+        if image.mode == "F" and high <= 1.0:
+            top = 1.0          # floating point from 0 to 1
+        elif high <= 255:
+            top = 255.0        # 8-bit values kept in a wider mode
+        else:
+            top = 65535.0 if high <= 65535 else float(high)
+    else:
+        return image
+    scale = 255.0 / top
+    return image.point(lambda v: v * scale).convert("L")
 
 
 def _to_srgb(image: Image.Image) -> tuple[Image.Image, bytes | None]:
