@@ -226,3 +226,46 @@ def test_deep_photos_are_published_with_their_tones(tmp_path):
         assert len(published) == 4, (name, published)   # 160 and 320, WebP and JPEG
         for path in published:
             assert abs(mean_tone(path) - tones[name]) < 4, (path.name, mean_tone(path), tones[name])
+
+
+def test_a_damaged_cached_rendition_is_encoded_again(tmp_path):
+    """Truncated or overwritten files in .cache/photos are found and redone, never republished."""
+    articles = {"2022/a.md": sitebuild.article(body='![](2022/a.jpg "Hội nghị. Ảnh: Minh Đức")')}
+    photos = {"2022/a.jpg": camera_jpeg(1200, 800)}
+    first = sitebuild.build(tmp_path, articles, images=photos)
+    assert first.returncode == 0, first.log
+    published = {p.name: p.read_bytes() for p in (first.site / "images/2022").iterdir()}
+    assert len(published) == 6
+    cached = sorted((tmp_path / ".cache/photos/r").rglob("*-960.webp")) + \
+        sorted((tmp_path / ".cache/photos/r").rglob("*-480.jpg"))
+    assert len(cached) == 2 and len(list((tmp_path / ".cache/photos/r").rglob("*.json"))) == 1
+    # A half-written file (as a killed copy leaves it) and one overwritten in place, same size.
+    with open(cached[0], "r+b") as f:
+        f.truncate(200)
+    size = cached[1].stat().st_size
+    cached[1].write_bytes(b"\0" * size)
+
+    again = sitebuild.build(tmp_path, articles, images=photos)
+    assert again.returncode == 0, again.log
+    assert "Ảnh images/2022/a.jpg: bản 480.jpg, 960.webp trong bộ nhớ đệm bị hỏng; đã mã hoá lại" in again.log
+    assert "mã hoá mới 1, dùng lại 0" in again.log
+    for name, data in published.items():
+        path = again.site / "images/2022" / name
+        assert path.stat().st_size == len(data), name
+        with Image.open(path) as im:
+            im.load()   # decodes whole
+    # Whole again: the next build only looks at the files' sizes and times.
+    third = sitebuild.build(tmp_path, articles, images=photos)
+    assert "mã hoá mới 0, dùng lại 1" in third.log and "bị hỏng" not in third.log
+
+
+def test_renditions_without_a_manifest_do_not_count(tmp_path):
+    """A build killed after writing renditions but before the manifest: the photo is encoded again."""
+    articles = {"2022/a.md": sitebuild.article(body='![](2022/a.jpg "Hội nghị. Ảnh: Minh Đức")')}
+    photos = {"2022/a.jpg": camera_jpeg(800, 600)}
+    assert sitebuild.build(tmp_path, articles, images=photos).returncode == 0
+    [manifest] = (tmp_path / ".cache/photos/r").rglob("*.json")
+    manifest.unlink()
+    again = sitebuild.build(tmp_path, articles, images=photos)
+    assert again.returncode == 0 and "mã hoá mới 1, dùng lại 0" in again.log, again.log
+    assert manifest.exists()

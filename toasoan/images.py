@@ -117,6 +117,10 @@ class Photo:
     def cached(self, cache: Path, width: int, fmt: str) -> Path:
         return cache / "r" / self.key[:2] / f"{self.key}-{width}.{fmt}"
 
+    def manifest(self, cache: Path) -> Path:
+        """The cache entry's manifest: its renditions count only when it lists them."""
+        return cache / "r" / self.key[:2] / f"{self.key}.json"
+
 
 def output_stem(src: str) -> str:
     """Published name of a photo: each part slugified, so URLs are plain ASCII."""
@@ -213,7 +217,7 @@ class ProbeCache:
 
     def save(self) -> None:
         if self.changed:
-            _write_atomic(self.file, json.dumps(
+            write_atomic(self.file, json.dumps(
                 {"v": VERSION, "max_pixels": self.max_pixels, "entries": self.entries},
                 ensure_ascii=False).encode("utf-8"))
             self.changed = False
@@ -226,6 +230,11 @@ def encode(path: str, widths: list[int], settings: PhotoSettings, targets: dict)
 
     Returns the number of files written. Runs in a worker process.
     """
+    return len(_encode_all(path, widths, settings, targets))
+
+
+def _encode_all(path: str, widths: list[int], settings: PhotoSettings, targets: dict) -> dict:
+    """``encode``: returns ``{(width, fmt): [size, sha256]}`` of what it wrote."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         Image.MAX_IMAGE_PIXELS = max(settings.max_pixels, Image.MAX_IMAGE_PIXELS or 0)
@@ -239,7 +248,7 @@ def encode(path: str, widths: list[int], settings: PhotoSettings, targets: dict)
                 im.draft("RGB", (max(1, int(im.width * scale)), max(1, int(im.height * scale))))
             image, icc = _to_srgb(_eight_bit(ImageOps.exif_transpose(im)))
     image.info.clear()  # never carry EXIF, XMP or comments over
-    written = 0
+    written = {}
     for width in reversed(widths):
         height = max(1, round(image.height * width / image.width))
         if image.size != (width, height):
@@ -248,8 +257,9 @@ def encode(path: str, widths: list[int], settings: PhotoSettings, targets: dict)
             out = targets.get((width, fmt))
             if out is None:
                 continue
-            _write_atomic(Path(out), _encoded(image, fmt, settings, icc))
-            written += 1
+            data = _encoded(image, fmt, settings, icc)
+            write_atomic(Path(out), data)
+            written[(width, fmt)] = [len(data), hashlib.sha256(data).hexdigest()]
     return written
 
 
@@ -315,11 +325,99 @@ def _encoded(image: Image.Image, fmt: str, settings: PhotoSettings, icc: bytes |
     return buf.getvalue()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then a rename.
+
+    A killed process leaves at most a hidden ``.name.PID.tmp``, never a half file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# --- the rendition cache ----------------------------------------------------
+#
+# A photo's renditions count as cached only through their manifest, written
+# last (atomically) by the worker that encoded them: for each file its size,
+# SHA-256 and mtime. A build reuses an entry when every file's size and mtime
+# still match (a stat, no reading); when a file changed (truncated, written
+# over, or restored with new times) a worker hashes it, and anything that does
+# not match is encoded again. A killed build leaves no manifest, so no entry.
+
+def _name(width: int, fmt: str) -> str:
+    return f"{width}.{fmt}"
+
+
+def _read_manifest(manifest: Path) -> dict | None:
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        files = data["files"]
+        return files if data.get("v") == VERSION and isinstance(files, dict) else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_manifest(manifest: Path, renditions: dict, hashes: dict) -> None:
+    """``hashes``: (width, fmt) -> [size, sha256] of files already in place."""
+    files = {}
+    for (width, fmt), (size, sha) in hashes.items():
+        files[_name(width, fmt)] = [size, sha, os.stat(renditions[(width, fmt)]).st_mtime_ns]
+    write_atomic(manifest, json.dumps({"v": VERSION, "files": files}).encode("utf-8"))
+
+
+def cache_state(manifest: Path, renditions: dict) -> str:
+    """'ok' (reuse as is), 'verify' (a file changed: hash it) or 'encode' (no whole entry)."""
+    files = _read_manifest(manifest)
+    if files is None or any(_name(w, f) not in files for w, f in renditions):
+        return "encode"
+    for (width, fmt), path in renditions.items():
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return "verify"
+        entry = files[_name(width, fmt)]
+        if [stat.st_size, stat.st_mtime_ns] != [entry[0], entry[2]]:
+            return "verify"
+    return "ok"
+
+
+def ensure(path: str, widths: list[int], settings: PhotoSettings, renditions: dict,
+           manifest: str, verify: bool) -> tuple[bool, list[str]]:
+    """Make one photo's cache entry whole; returns (encoded?, names of damaged renditions).
+
+    Runs in a worker process. With ``verify``, the files are hashed against
+    the manifest first and kept when they all match.
+    """
+    damaged: list[str] = []
+    if verify:
+        files = _read_manifest(Path(manifest)) or {}
+        hashes = {}
+        for (width, fmt), out in renditions.items():
+            entry = files.get(_name(width, fmt))
+            size_sha = _hash_file(out)
+            if entry is None or size_sha != entry[:2]:
+                damaged.append(_name(width, fmt))
+            hashes[(width, fmt)] = size_sha
+        if not damaged:
+            _write_manifest(Path(manifest), renditions, hashes)  # new mtimes: a stat suffices next time
+            return False, []
+    hashes = _encode_all(path, widths, settings, renditions)
+    _write_manifest(Path(manifest), renditions, hashes)
+    return True, damaged
+
+
+def _hash_file(path: str) -> list | None:
+    try:
+        with open(path, "rb") as f:
+            sha = hashlib.file_digest(f, "sha256").hexdigest()
+            return [os.fstat(f.fileno()).st_size, sha]
+    except OSError:
+        return None
 
 
 # --- publishing -------------------------------------------------------------
@@ -334,7 +432,7 @@ class Publisher:
 
     def __init__(self, photos: list[Photo], settings: PhotoSettings, cache: Path):
         self.photos, self.settings, self.cache = photos, settings, cache
-        self.jobs: list[tuple[Photo, dict]] = []
+        self.jobs: list[tuple[Photo, tuple]] = []   # (photo, arguments of ensure)
         self.futures: list = []
         self.pool = None
         self.started = 0.0
@@ -347,19 +445,18 @@ class Publisher:
 
         self.started = time.perf_counter()
         for photo in self.photos:
-            targets = {(w, f): str(photo.cached(self.cache, w, f))
-                       for w in photo.widths for f in FORMATS
-                       if not photo.cached(self.cache, w, f).exists()}
-            if targets:
-                self.jobs.append((photo, targets))
+            renditions = {(w, f): str(photo.cached(self.cache, w, f)) for w in photo.widths for f in FORMATS}
+            state = cache_state(photo.manifest(self.cache), renditions)
+            if state != "ok":
+                self.jobs.append((photo, (str(photo.path), photo.widths, self.settings, renditions,
+                                          str(photo.manifest(self.cache)), state == "verify")))
         workers = min(len(self.jobs), self.settings.workers or os.cpu_count() or 1)
         if workers > 1:
             # fork is quick; a threaded process (mkdocs serve) must spawn instead.
             method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
             try:
                 self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
-                self.futures = [self.pool.submit(encode, str(p.path), p.widths, self.settings, t)
-                                for p, t in self.jobs]
+                self.futures = [self.pool.submit(ensure, *job) for _, job in self.jobs]
             except (OSError, RuntimeError):  # no process pool here (sandbox): encode in finish()
                 self.cancel()
 
@@ -367,15 +464,16 @@ class Publisher:
         """Wait, copy into ``site_dir``; raises RuntimeError naming a photo that failed."""
         import time
 
+        encoded, repaired = 0, []
         try:
-            for i, (photo, targets) in enumerate(self.jobs):
+            for i, (photo, job) in enumerate(self.jobs):
                 try:
-                    if self.pool is not None:
-                        self.futures[i].result()
-                    else:
-                        encode(str(photo.path), photo.widths, self.settings, targets)
+                    done, damaged = self.futures[i].result() if self.pool is not None else ensure(*job)
                 except Exception as e:  # a worker's error, named with its photo
                     raise RuntimeError(f"không mã hoá được ảnh images/{photo.src}: {e}") from e
+                encoded += done
+                if damaged:
+                    repaired.append((photo.src, damaged))
         finally:
             self.cancel()
         published = original = 0
@@ -390,8 +488,8 @@ class Publisher:
                     if not (target.exists() and target.stat().st_size == size):
                         target.parent.mkdir(parents=True, exist_ok=True)
                         _place(source, target)
-        return {"photos": len(self.photos), "encoded": len(self.jobs),
-                "reused": len(self.photos) - len(self.jobs),
+        return {"photos": len(self.photos), "encoded": encoded,
+                "reused": len(self.photos) - encoded, "repaired": repaired,
                 "seconds": round(time.perf_counter() - self.started, 3),
                 "original_bytes": original, "published_bytes": published}
 
