@@ -2,8 +2,8 @@
 
 Taken first (``on_config``), released last (after every other hook's
 ``on_post_build``) or when the build fails. ``mkdocs serve`` rebuilds in one
-process: the lock is released after each build, and a build that finds it
-still held by its own process goes on.
+process (running this module afresh each time): the lock is released after
+each build, and a build that finds it still held by its own process goes on.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toasoan.buildlock import BuildLock, Busy, wait_seconds  # noqa: E402
+from toasoan.buildlock import BuildLock, Busy, lock_for, release_all, wait_seconds  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.buildlock")
 _lock: BuildLock | None = None
@@ -26,11 +26,7 @@ _lock: BuildLock | None = None
 @event_priority(1000)
 def on_config(config):
     global _lock
-    root = Path(config.config_file_path).resolve().parent
-    if _lock is None or _lock.path != root / ".cache/build.lock":
-        if _lock is not None:
-            _lock.release()
-        _lock = BuildLock(root)
+    _lock = lock_for(Path(config.config_file_path).parent)
 
     def waiting(holder: str) -> None:
         who = f" (tiến trình {holder})" if holder else ""
@@ -60,5 +56,4 @@ def on_build_error(error):
 
 
 def on_shutdown():
-    if _lock is not None:
-        _lock.release()
+    release_all()

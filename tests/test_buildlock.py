@@ -97,3 +97,49 @@ def test_second_build_waits_or_refuses_and_the_site_is_whole(tmp_path):
     assert f"Đang có bản dựng khác (tiến trình {first.pid}) trong thư mục này; chờ" in waited
     assert "mã hoá mới 0, dùng lại 5" in waited        # the first build's renditions, whole
     assert_whole(tmp_path, count)
+
+
+def test_serve_rebuilds_without_deadlock_and_lets_a_build_in_between(tmp_path):
+    """`mkdocs serve` rebuilds in one process: each rebuild takes the lock again; between them a build runs."""
+    import socket
+    import threading
+    import urllib.request
+    from urllib.parse import urlparse
+
+    article = tmp_path / "articles/2022/bai.md"
+    article.parent.mkdir(parents=True)
+    article.write_text(sitebuild.article(title="Bản đầu tiên"), encoding="utf-8")
+    cfg = sitebuild.config(tmp_path)
+    cfg["watch"] = [str(tmp_path / "articles")]
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TOASOAN_NOW": "2026-11-25 12:00"}
+    serve = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(serve.stdout), daemon=True).start()
+
+    def built(times: int) -> None:
+        deadline = time.monotonic() + 90
+        while sum("Documentation built" in line for line in lines) < times:
+            assert serve.poll() is None and time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.1)
+
+    try:
+        built(1)
+        for n, title in enumerate(["Bản sửa lần một", "Bản sửa lần hai"], start=2):
+            between = start(config, TOASOAN_BUILD_WAIT="30")
+            out = between.communicate(timeout=120)[0]
+            assert between.returncode == 0, out
+            time.sleep(1.1)   # a new mtime for the watcher
+            article.write_text(sitebuild.article(title=title), encoding="utf-8")
+            built(n)
+            page = urllib.request.urlopen(f"http://127.0.0.1:{port}{urlparse(cfg['site_url']).path}", timeout=30).read().decode()
+            assert title in page
+    finally:
+        serve.terminate()
+        serve.wait(timeout=30)
+    assert "Traceback" not in "".join(lines)

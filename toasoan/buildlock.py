@@ -82,6 +82,21 @@ class BuildLock:
             f.close()
 
 
+_locks: dict[Path, BuildLock] = {}
+
+
+def lock_for(root: Path) -> BuildLock:
+    """This process's lock of a folder: one object per folder, so that ``mkdocs serve``,
+    which runs the hook modules afresh for each rebuild, still finds the lock it holds."""
+    root = Path(root).resolve()
+    return _locks.setdefault(root, BuildLock(root))
+
+
+def release_all() -> None:
+    for lock in _locks.values():
+        lock.release()
+
+
 def _holder(f) -> str:
     f.seek(0)
     return f.read(32).strip()
