@@ -472,3 +472,16 @@ def test_an_article_is_written_only_after_its_photos(root, capsys):
     assert not (root / "articles/2022/03").exists()
     assert (root / "articles/2022/06/dem-nhac-chao-mung-ngay-hoi-van-hoa-cac-dan-toc.md").exists()
     assert leftovers(root) == []
+
+
+def test_control_characters_are_dropped_and_reported(root, capsys):
+    """A NUL or a DOS ^Z from the old database would make the front-matter unreadable (YAML refuses them)."""
+    src = write(root / "old", "nul.txt", TWO_AUTHORS.replace("Đêm nhạc", "Đêm\x00 nhạc", 1)
+                .replace("dân ca", "dân\x00 ca") + "\x1a")
+    assert run_import(root, src, "--year", "2023") == 0
+    out = capsys.readouterr().out
+    assert f"{src.as_posix()}:1: cảnh báo: tệp có ký tự điều khiển (mã 0x00), đã bỏ khi nhập" in out
+    target = root / "articles/2023/06/dem-nhac-chao-mung-ngay-hoi-van-hoa-cac-dan-toc.md"
+    text = target.read_text(encoding="utf-8")
+    assert "\x00" not in text and "\x1a" not in text
+    assert "title: Đêm nhạc chào mừng" in text and "tiết mục dân ca đặc sắc" in text

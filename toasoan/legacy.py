@@ -47,6 +47,9 @@ _BYLINE_HEAD = re.compile(r"^(?:(?:theo|nguồn)\s*:?\s+|(?:bài|tin|ảnh)(?:\s
 # much faster than testing each character, and imports read 10,000 files).
 _MARKS = re.compile("[\u0300-\u036f]")
 _CITY = re.compile(r"^(thanh pho|thi xa|huyen|quan)\s+", re.IGNORECASE)
+# Control characters an old database or a DOS editor left (NUL, ^Z at the end):
+# invisible, and YAML refuses them. \t-\r and \x1c-\x1f are spaces to str.split().
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
 
 
 @dataclass
@@ -82,7 +85,7 @@ def clean_lines(text: str) -> list[tuple[int, str]]:
     """Numbered non-empty lines, NFC, with every run of spaces (NBSP too) made one space."""
     out = []
     # str.split() knows NBSP and the other Unicode spaces; zero-width ones it does not.
-    text = nfc(text).replace("\u200b", " ").replace("\ufeff", " ")
+    text = _CONTROL.sub("", nfc(text).replace("\u200b", " ").replace("\ufeff", " "))
     for number, line in enumerate(text.split("\n"), start=1):
         line = " ".join(line.split())
         if line:
@@ -173,6 +176,11 @@ def parse(text: str, year: int, site: SiteConfig, finder: re.Pattern | None = No
     fallback_authors = authors
     lines = clean_lines(text)
     notes: list[Note] = []
+    control = _CONTROL.search(text)
+    if control:
+        notes.append(Note(text.count("\n", 0, control.start()) + 1,
+                          f"tệp có ký tự điều khiển (mã {ord(control.group(0)):#04x}), đã bỏ khi nhập",
+                          "không cần sửa; xem lại câu chữ quanh dòng này trong bài đã nhập"))
     if not lines:
         raise ValueError("tệp trống")
     title_line, title = lines[0]
