@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from toasoan import build as building  # noqa: E402
 from toasoan.figures import LEAD_THUMB_SIZES, THUMB_SIZES, FigureExtension, picture_html  # noqa: E402
 from toasoan.images import Publisher, write_atomic  # noqa: E402
+from toasoan.photos import shown  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.photos")
 _figures = FigureExtension()
@@ -65,7 +66,7 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     for src in _figures.misses:
-        log.warning(f"{page.file.src_uri}: ảnh '{src}' không đăng được (xem lỗi ảnh ở trên)")
+        log.warning(f"{page.file.src_uri}: ảnh '{shown(src)}' không đăng được (xem lỗi ảnh ở trên)")
     _figures.misses.clear()
     return html
 

@@ -269,3 +269,14 @@ def test_renditions_without_a_manifest_do_not_count(tmp_path):
     again = sitebuild.build(tmp_path, articles, images=photos)
     assert again.returncode == 0 and "mã hoá mới 1, dùng lại 0" in again.log, again.log
     assert manifest.exists()
+
+
+def test_impossible_photo_names_in_a_preview(tmp_path):
+    """In a preview (serve) the page is built: the photo shows as an error, its name escaped and short."""
+    body = 'Đoạn đầu.\n\n![](2022/a\x00b.jpg "Có NUL.")\n\n![](2022/' + "b" * 3000 + '.jpg "Quá dài.")'
+    built = sitebuild.build(tmp_path, {"2022/ten.md": sitebuild.article(title="Tên ảnh lạ", body=body)},
+                            strict=False, env={"TOASOAN_PREVIEW": "1"})
+    assert built.returncode == 0, built.log
+    html = built.html("2022/01/ten-anh-la/")
+    assert "Ảnh lỗi, chưa đăng được: 2022/a\\x00b.jpg" in html and "\x00" not in html
+    assert "b" * 200 not in html and "Traceback" not in built.log
