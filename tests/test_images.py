@@ -234,3 +234,17 @@ def test_deep_photos_keep_their_tones(tmp_path):
         encode(str(source), [160], settings, targets)
         for out in targets.values():
             assert abs(mean_tone(Path(out)) - tones[name]) < 4, (name, out, mean_tone(Path(out)), tones[name])
+
+
+def test_ci_carries_the_photo_cache_between_runs():
+    """The hourly CI build restores the renditions cache, so it never re-encodes every photo."""
+    import yaml
+    workflow = yaml.safe_load((Path(__file__).resolve().parent.parent / ".github/workflows/site.yml")
+                              .read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    names = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in steps]
+    [cache] = [s for s in steps if s.get("uses", "").startswith("actions/cache@")]
+    assert cache["with"]["path"] == PhotoSettings().cache_dir
+    assert cache["with"]["restore-keys"]     # a changed photo still starts from the last cache
+    # Restored before the build that uses it.
+    assert names.index("actions/cache") < next(i for i, n in enumerate(names) if "mkdocs build" in n)
