@@ -248,3 +248,17 @@ def test_ci_carries_the_photo_cache_between_runs():
     assert cache["with"]["restore-keys"]     # a changed photo still starts from the last cache
     # Restored before the build that uses it.
     assert names.index("actions/cache") < next(i for i, n in enumerate(names) if "mkdocs build" in n)
+
+
+@pytest.mark.parametrize("rest", [
+    ["", 1200, 800, "JPEG", "", ""],                 # no hash
+    ["abc", 0, 0, "JPEG", "", ""],                   # no size
+    ["abc", "1200", 800, "JPEG", "", ""],            # a width that is text
+    ["abc", 1200, 800, "JPEG", "", ""][:5],          # a field missing
+])
+def test_probe_cache_entry_damaged_is_probed_again(tmp_path, rest):
+    path = write(tmp_path, "a.jpg", camera_jpeg())
+    stat = path.stat()
+    cache = ProbeCache(tmp_path / "cache", 10**8)
+    cache.entries["a.jpg"] = [stat.st_size, stat.st_mtime_ns, *rest]
+    assert cache.get("a.jpg", stat) is None

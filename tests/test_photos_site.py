@@ -280,3 +280,20 @@ def test_impossible_photo_names_in_a_preview(tmp_path):
     html = built.html("2022/01/ten-anh-la/")
     assert "Ảnh lỗi, chưa đăng được: 2022/a\\x00b.jpg" in html and "\x00" not in html
     assert "b" * 200 not in html and "Traceback" not in built.log
+
+
+@pytest.mark.parametrize("manifest, probe", [
+    ('{"v": 3, "files": {"480.jpg": "hỏng"}}', '{"v": 3, "max_pixels": 100000000, "entries": []}'),
+    ('[1, 2]', '{"v": 3, "max_pixels": 100000000, "entries": {"2022/a.jpg": [1, 2, 3]}}'),
+    ('{"v": 3, "files": []}', '"chữ"'),
+])
+def test_garbage_in_the_cache_is_never_trusted(tmp_path, manifest, probe):
+    articles = {"2022/a.md": sitebuild.article(body='![](2022/a.jpg "Hội nghị. Ảnh: Minh Đức")')}
+    photos = {"2022/a.jpg": camera_jpeg(800, 600)}
+    assert sitebuild.build(tmp_path, articles, images=photos).returncode == 0
+    [entry] = (tmp_path / ".cache/photos/r").rglob("*.json")
+    entry.write_text(manifest, encoding="utf-8")
+    (tmp_path / ".cache/photos/probe.json").write_text(probe, encoding="utf-8")
+    again = sitebuild.build(tmp_path, articles, images=photos)
+    assert again.returncode == 0 and "mã hoá mới 1, dùng lại 0" in again.log, again.log
+    assert len(list((again.site / "images/2022").glob("a.*"))) == 4   # 480 and 800, WebP and JPEG

@@ -199,15 +199,22 @@ class ProbeCache:
         self.changed = False
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
-            if data.get("v") == VERSION and data.get("max_pixels") == max_pixels:
+            if (data.get("v") == VERSION and data.get("max_pixels") == max_pixels
+                    and isinstance(data["entries"], dict)):
                 self.entries = data["entries"]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass
 
     def get(self, src: str, stat: os.stat_result) -> PhotoInfo | None:
         entry = self.entries.get(src)
-        if entry and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns:
-            return PhotoInfo(*entry[2:])
+        if (isinstance(entry, list) and len(entry) == 8 and entry[0] == stat.st_size
+                and entry[1] == stat.st_mtime_ns):
+            info = PhotoInfo(*entry[2:])
+            # An entry damaged by hand or by a disk is probed again, never trusted.
+            if all(isinstance(getattr(info, f), t) for f, t in
+                   (("sha", str), ("width", int), ("height", int), ("format", str), ("error", str), ("fix", str))):
+                if info.error or (info.sha and info.width > 0 and info.height > 0):
+                    return info
         return None
 
     def put(self, src: str, stat: os.stat_result, info: PhotoInfo) -> None:
@@ -354,12 +361,19 @@ def _name(width: int, fmt: str) -> str:
 
 
 def _read_manifest(manifest: Path) -> dict | None:
+    """name -> [size, sha256, mtime_ns], or None when the manifest is missing or not one."""
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
         files = data["files"]
-        return files if data.get("v") == VERSION and isinstance(files, dict) else None
-    except (OSError, ValueError, KeyError, TypeError):
+        if data.get("v") != VERSION or not isinstance(files, dict):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    for entry in files.values():
+        if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], int)
+                and isinstance(entry[1], str) and isinstance(entry[2], int)):
+            return None
+    return files
 
 
 def _write_manifest(manifest: Path, renditions: dict, hashes: dict) -> None:
