@@ -297,3 +297,12 @@ def test_garbage_in_the_cache_is_never_trusted(tmp_path, manifest, probe):
     again = sitebuild.build(tmp_path, articles, images=photos)
     assert again.returncode == 0 and "mã hoá mới 1, dùng lại 0" in again.log, again.log
     assert len(list((again.site / "images/2022").glob("a.*"))) == 4   # 480 and 800, WebP and JPEG
+
+
+def test_the_same_picture_under_two_names_is_encoded_once(tmp_path):
+    same = camera_jpeg(800, 600)
+    articles = {"2022/a.md": sitebuild.article(title="Bài một", body='![](2022/a.jpg "Một. Ảnh: Minh Đức")'),
+                "2022/b.md": sitebuild.article(title="Bài hai", body='![](2022/b.jpg "Hai. Ảnh: Minh Đức")')}
+    built = sitebuild.build(tmp_path, articles, images={"2022/a.jpg": same, "2022/b.jpg": same})
+    assert built.returncode == 0 and "mã hoá mới 1, dùng lại 1" in built.log, built.log
+    assert len(list((built.site / "images/2022").glob("a.*"))) == len(list((built.site / "images/2022").glob("b.*"))) == 4

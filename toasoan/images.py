@@ -279,7 +279,7 @@ def _eight_bit(image: Image.Image) -> Image.Image:
     if image.mode.startswith("I;16"):
         image, top = image.convert("I"), 65535.0
     elif image.mode in ("I", "F"):
-        low, high = image.getextrema()
+        high = image.getextrema()[1]
         if image.mode == "F" and high <= 1.0:
             top = 1.0          # floating point from 0 to 1
         elif high <= 255:
@@ -458,7 +458,11 @@ class Publisher:
         from concurrent.futures import ProcessPoolExecutor
 
         self.started = time.perf_counter()
+        keys = set()
         for photo in self.photos:
+            if photo.key in keys:
+                continue   # the same picture under two names: one cache entry, made once
+            keys.add(photo.key)
             renditions = {(w, f): str(photo.cached(self.cache, w, f)) for w in photo.widths for f in FORMATS}
             state = cache_state(photo.manifest(self.cache), renditions)
             if state != "ok":

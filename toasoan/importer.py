@@ -218,7 +218,7 @@ def import_files(sources: list[Path], year: int, root: Path, site: SiteConfig, *
         for note in legacy.notes:
             problems.warning(source, note.line, note.message, note.fix)
         found = folder.photos_for(source)
-        used.update(found)
+        used.update(found[:len(legacy.captions)])   # the others are reported as unused below
         bad = [p for p in found[:len(legacy.captions)] if p in folder.refused]
         for photo in bad:
             problems.error(source, 1, f"ảnh '{photo.as_posix()}' {folder.refused[photo]}; không nhập bài này",
