@@ -137,7 +137,7 @@ def name_problem(src: str) -> str | None:
     return None
 
 
-def shown(src: str, limit: int = 80) -> str:
+def shown(src: str, limit: int = 160) -> str:
     """A path as a problem report shows it: control characters escaped, cut when long."""
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", src)
     return text if len(text) <= limit else text[: limit - 1] + "…"
