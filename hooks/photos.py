@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from toasoan import build as building  # noqa: E402
 from toasoan.figures import LEAD_THUMB_SIZES, THUMB_SIZES, FigureExtension, picture_html  # noqa: E402
-from toasoan.images import Publisher  # noqa: E402
+from toasoan.images import Publisher, write_atomic  # noqa: E402
+from toasoan.photos import shown  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.photos")
 _figures = FigureExtension()
@@ -65,7 +66,7 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     for src in _figures.misses:
-        log.warning(f"{page.file.src_uri}: ảnh '{src}' không đăng được (xem lỗi ảnh ở trên)")
+        log.warning(f"{page.file.src_uri}: ảnh '{shown(src)}' không đăng được (xem lỗi ảnh ở trên)")
     _figures.misses.clear()
     return html
 
@@ -99,10 +100,13 @@ def on_post_build(config):
         stats = publisher.finish(Path(config.site_dir))
     except RuntimeError as e:
         raise Abort(f"Dừng: {e}") from e
+    for src, damaged in stats["repaired"]:
+        # info, not a warning: nothing for a reporter to fix, and --strict must not fail on it.
+        log.info(f"Ảnh images/{src}: bản {', '.join(damaged)} trong bộ nhớ đệm bị hỏng; đã mã hoá lại")
     log.info(f"Ảnh: đăng {stats['photos']} ảnh, mã hoá mới {stats['encoded']}, "
              f"dùng lại {stats['reused']} từ bộ nhớ đệm ({stats['seconds']:.1f} s)")
     try:
-        (catalog.cache / "last-build.json").write_text(json.dumps(stats), encoding="utf-8")
+        write_atomic(catalog.cache / "last-build.json", json.dumps(stats, ensure_ascii=False).encode("utf-8"))
     except OSError:
         pass
 
