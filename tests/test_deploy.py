@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from toasoan import deploy
+from toasoan import deploy, manifest
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
@@ -40,6 +40,7 @@ def make_site(root: Path, mark: str) -> dict[str, bytes]:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+    manifest.write(root)   # what the build's last hook does (hooks/staging.py)
     return files
 
 
@@ -183,7 +184,7 @@ def test_failed_copy_leaves_the_site_unchanged(nginx, tmp_path):
         copied.append(src)
         return shutil.copy2(src, dst)
 
-    with pytest.raises(OSError):
+    with pytest.raises(deploy.DeployError, match="hết chỗ trên đĩa.*--prune"):
         deploy.deploy(tmp_path / "b", target, copy=failing_copy)
     assert (deploy.releases(target), os.readlink(target / "current")) == before
     assert not list((target / "releases").glob(".partial-*"))
@@ -203,7 +204,7 @@ def test_refuses_a_site_that_was_not_built(nginx, tmp_path):
 KILLED_DEPLOY = """
 import shutil, sys, time
 sys.path.insert(0, {repo!r})
-from toasoan import deploy
+from toasoan import deploy, manifest
 def slow_copy(src, dst):
     time.sleep(0.05)   # a slow upload, so the test can kill it midway
     return shutil.copy2(src, dst)
@@ -242,7 +243,7 @@ def test_command_line(tmp_path, capsys):
     assert len(deploy.releases(target)) == 2
     assert deploy.main(["rollback", str(target)]) == 0
     assert deploy.main(["rollback", str(target)]) == 1
-    assert "Lỗi:" in capsys.readouterr().err
+    assert "lỗi:" in capsys.readouterr().err
     assert deploy.main(["releases", str(target)]) == 0
     assert deploy.main(["deploy", str(target), "--site", str(tmp_path / "nothing")]) == 1
     # The same commands through the project's CLI (python -m toasoan deploy …).
