@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import getpass
 import grp
+import json
 import os
 import shutil
 import signal
@@ -14,6 +16,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -25,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 PAGES = ("", "2026/11/bai-viet/", "feed.xml")
 
 
-def make_site(root: Path, mark: str) -> dict[str, bytes]:
+def make_site(root: Path, mark: str, assets: int = 40) -> dict[str, bytes]:
     """A small built site whose every file says which version it is (and is large
     enough, ~200 KB, that a half-written or mixed response would show)."""
     filler = (f"<p>Phiên bản {mark} – nội dung thử nghiệm.</p>\n" * 4000).encode("utf-8")
@@ -34,7 +37,7 @@ def make_site(root: Path, mark: str) -> dict[str, bytes]:
         "2026/11/bai-viet/index.html": b"<!doctype html><h1>" + mark.encode() + b"</h1>" + filler,
         "feed.xml": b"<?xml version='1.0'?><rss><channel><title>" + mark.encode() + b"</title></channel></rss>",
     }
-    for i in range(40):   # enough files that a copy can be interrupted midway
+    for i in range(assets):   # enough files that a copy can be interrupted midway
         files[f"assets/f{i}.css"] = f"/* {mark} {i} */".encode() * 50
     for rel, data in files.items():
         path = root / rel
@@ -252,3 +255,168 @@ def test_command_line(tmp_path, capsys):
     assert cli.main(["rollback", str(target)]) == 0
     assert cli.main(["releases", str(target)]) == 0
     assert "* " in capsys.readouterr().out
+
+
+# --- what deploy refuses, and how it says so ---------------------------------------------
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """``python -m toasoan …`` in a real process."""
+    return subprocess.run([sys.executable, "-m", "toasoan", *args], cwd=cwd or REPO, capture_output=True,
+                          text=True, timeout=60)
+
+
+def one_line(result: subprocess.CompletedProcess) -> str:
+    """The error of a refused command: exit 1, one short line, no traceback."""
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("lỗi: ") and len(lines[0]) < 600, result.stderr
+    assert "Cách sửa:" in lines[0]
+    return lines[0]
+
+
+def test_refuses_a_half_built_site(nginx, tmp_path):
+    target, base = nginx
+    files_a = make_site(tmp_path / "a", "A")
+    deploy.deploy(tmp_path / "a", target)
+    before = (deploy.releases(target), os.readlink(target / "current"))
+
+    half = tmp_path / "half"        # what a killed build left: the manifest lists files that are not there
+    make_site(half, "B")
+    for i in range(0, 40, 3):
+        (half / f"assets/f{i}.css").unlink()
+    assert "thiếu 14/43 tệp" in one_line(cli("deploy", str(target), "--site", str(half)))
+
+    unlisted = tmp_path / "unlisted"   # written after the manifest: not part of the build
+    make_site(unlisted, "B")
+    (unlisted / "assets/them.css").write_text("/* thêm tay */")
+    assert "không có trong bản kê" in one_line(cli("deploy", str(target), "--site", str(unlisted)))
+
+    nomanifest = tmp_path / "nomanifest"   # a build that never finished writes no manifest
+    make_site(nomanifest, "B")
+    (nomanifest / manifest.NAME).unlink()
+    assert "bản kê" in one_line(cli("deploy", str(target), "--site", str(nomanifest)))
+
+    resized = tmp_path / "resized"
+    make_site(resized, "B")
+    (resized / "feed.xml").write_bytes(b"<rss/>")
+    assert "khác với bản kê" in one_line(cli("deploy", str(target), "--site", str(resized)))
+
+    changed = tmp_path / "changed"    # same size, other bytes: caught by the hash of the copy
+    make_site(changed, "B")
+    data = (changed / "assets/f7.css").read_bytes()
+    (changed / "assets/f7.css").write_bytes(data.replace(b"B", b"C"))
+    assert "assets/f7.css" in one_line(cli("deploy", str(target), "--site", str(changed)))
+
+    assert (deploy.releases(target), os.readlink(target / "current")) == before
+    assert not [p for p in (target / "releases").iterdir() if p.name.startswith(".")]
+    assert serves(base, files_a)
+
+
+def test_foreign_folders_in_releases_are_ignored(tmp_path):
+    site, target = tmp_path / "site", tmp_path / "srv"
+    make_site(site, "A")
+    folder = target / "releases"
+    for name in ("ban-cu", "current", "zzz"):   # the operator's old sites: names sort anywhere
+        (folder / name).mkdir(parents=True)
+        (folder / name / "index.html").write_text("trang cũ")
+    (folder / "ghi-chu.txt").write_text("ghi chú của kỹ thuật viên")
+    (folder / "20991231T235959Z").mkdir()      # looks like a release, but was never completed
+    warnings: list[str] = []
+    names = [deploy.deploy(site, target, keep=1, warn=warnings.append,
+                           now=datetime(2026, 11, 25, 5, 0, i, tzinfo=timezone.utc)).name for i in range(3)]
+    assert names == ["20261125T050000Z", "20261125T050001Z", "20261125T050002Z"]
+    assert deploy.releases(target) == names[-1:]
+    assert all((folder / name).is_dir() for name in ("ban-cu", "current", "zzz", "20991231T235959Z"))
+    assert any("ban-cu" in w for w in warnings) and any("20991231T235959Z" in w for w in warnings)
+    assert len(warnings) == 3 * 5
+    with pytest.raises(deploy.DeployError, match="cũ nhất"):
+        deploy.rollback(target, warn=warnings.append)   # never to ban-cu or the unfinished one
+    assert deploy.current(target) == names[-1]
+
+    listed = cli("releases", str(target))
+    assert listed.returncode == 0 and listed.stdout == f"* {names[-1]}\n"
+    assert listed.stderr.count("cảnh báo:") == 5 and "Traceback" not in listed.stderr
+
+
+def test_disk_full_says_how_to_free_it(tmp_path):
+    site, target = tmp_path / "site", tmp_path / "srv"
+    make_site(site, "A")
+    for _ in range(3):
+        deploy.deploy(site, target, keep=3)
+    before = (deploy.releases(target), deploy.current(target))
+
+    # Bigger than any free space, without using any: a sparse file, listed in the manifest.
+    big = tmp_path / "big"
+    make_site(big, "B")
+    with open(big / "video.mp4", "wb") as handle:
+        handle.truncate(8 << 40)   # 8 TiB
+    data = json.loads((big / manifest.NAME).read_text(encoding="utf-8"))
+    data["files"]["video.mp4"] = [8 << 40, "0" * 64]
+    (big / manifest.NAME).write_text(json.dumps(data), encoding="utf-8")
+    line = one_line(cli("deploy", str(target), "--site", str(big)))
+    assert "không đủ chỗ trên đĩa" in line and "--prune" in line and "--keep" in line
+    assert (deploy.releases(target), deploy.current(target)) == before
+
+    # The disk fills up midway (a copy that fails like a full disk): one line, nothing changed.
+    def full(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    with pytest.raises(deploy.DeployError) as refused:
+        deploy.deploy(site, target, copy=full)
+    assert "\n" not in str(refused.value) and "--prune" in str(refused.value)
+    assert (deploy.releases(target), deploy.current(target)) == before
+    assert not [p for p in (target / "releases").iterdir() if p.name.startswith(".")]
+
+    # --prune makes room first: when the copy starts only the live release is left.
+    seen = []
+
+    def counting(src, dst):
+        seen.append(len(deploy.releases(target)))
+        return shutil.copy2(src, dst)
+
+    assert cli("deploy", str(target), "--site", str(site), "--keep", "2", "--prune").returncode == 0
+    deploy.deploy(site, target, keep=1, prune_first=True, copy=counting)
+    assert set(seen) == {1} and len(deploy.releases(target)) == 1
+
+
+def test_missing_target_and_target_inside_site(tmp_path):
+    site = tmp_path / "site"
+    make_site(site, "A")
+    before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    line = one_line(cli("deploy", str(tmp_path / "o-mang" / "bao"), "--site", str(site)))
+    assert "không thấy thư mục" in line and not (tmp_path / "o-mang").exists()
+    assert "nằm trong thư mục trang" in one_line(cli("deploy", str(site / "ban"), "--site", str(site)))
+    assert "nằm trong thư mục trang" in one_line(cli("deploy", str(site), "--site", str(site)))
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
+    assert "không thấy thư mục trang" in one_line(cli("deploy", str(tmp_path / "srv"), "--site",
+                                                      str(tmp_path / "chua-build")))
+    assert "chưa có bản triển khai" in one_line(cli("rollback", str(tmp_path / "khong-co")))
+    assert "chưa có bản triển khai" in one_line(cli("releases", str(tmp_path / "khong-co")))
+    (tmp_path / "tep").write_text("")
+    assert "là một tệp" in one_line(cli("deploy", str(tmp_path / "tep"), "--site", str(site)))
+
+
+def test_rollback_only_to_a_complete_release(tmp_path):
+    site, target = tmp_path / "site", tmp_path / "srv"
+    make_site(site, "A")
+    names = [deploy.deploy(site, target, keep=5).name for _ in range(4)]
+    folder = target / "releases"
+    # A prune killed midway: the release was renamed away first, so nothing lists it.
+    os.rename(folder / names[0], folder / f".trash-{names[0]}")
+    for css in sorted((folder / f".trash-{names[0]}" / "assets").iterdir())[:20]:
+        css.unlink()
+    # A copy killed before its marker was written: still under its hidden name.
+    shutil.copytree(folder / names[1], folder / ".partial-20991231T000000Z")
+    (folder / ".partial-20991231T000000Z" / deploy.MARKER).unlink()
+    assert deploy.releases(target) == names[1:]
+    # A release damaged by hand after the fact: rollback checks before switching.
+    (folder / names[2] / "assets/f3.css").unlink()
+    with pytest.raises(deploy.DeployError, match="không còn nguyên vẹn.*f3.css"):
+        deploy.rollback(target)
+    assert deploy.current(target) == names[3]
+    shutil.rmtree(folder / names[2])
+    assert deploy.rollback(target) == names[1]
+    deploy.verify(target, names[1])
+    # The next deploy removes the leftovers.
+    deploy.deploy(site, target, keep=5)
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]

@@ -308,7 +308,7 @@ def _check_space(folder: Path, manifest: manifests.Manifest) -> None:
     inodes = len(manifest.files) + len(folders) + 2
     if free < need or (usage.f_files and usage.f_favail < inodes):
         raise DeployError(f"không đủ chỗ trên đĩa của {folder.parent}: bản mới cần khoảng {_mb(need)} và "
-                          f"{inodes} tệp, còn trống {_mb(free)} và {usage.f_favail} tệp", FREE_DISK)
+                          f"{inodes} tệp và thư mục, còn trống {_mb(free)} và {usage.f_favail}", FREE_DISK)
 
 
 def _os_error(e: OSError, target: Path) -> DeployError:
@@ -349,14 +349,21 @@ def _remove(folder: Path, warn) -> None:
 
 
 def _new_name(folder: Path, now: datetime) -> str:
-    """A name that sorts after every release folder, even if the clock went back
-    or several deploys happen in one second (then: -002, -003…)."""
+    """A name that sorts after every release kept, even if the clock went back
+    or several deploys happen in one second (then: -002, -003…), and that no
+    folder already has."""
     name = now.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    taken = sorted(p.name for p in folder.iterdir() if RELEASE_NAME.fullmatch(p.name))
-    if taken and name <= taken[-1]:
-        base, _, number = taken[-1].partition("-")
-        name = f"{base}-{int(number or 1) + 1:03d}"
+    names = releases(folder.parent)
+    if names and name <= names[-1]:
+        name = _next(names[-1])
+    while os.path.lexists(folder / name):
+        name = _next(name)
     return name
+
+
+def _next(name: str) -> str:
+    base, _, number = name.partition("-")
+    return f"{base}-{int(number or 1) + 1:03d}"
 
 
 @contextmanager
