@@ -7,6 +7,7 @@ import getpass
 import grp
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -420,3 +421,91 @@ def test_rollback_only_to_a_complete_release(tmp_path):
     # The next deploy removes the leftovers.
     deploy.deploy(site, target, keep=5)
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_kills_during_copy_and_prune_under_load(nginx, tmp_path):
+    """SIGKILL ``python -m toasoan deploy`` while it copies and while it prunes, round after round,
+    with readers on nginx all along: no failed response, only complete releases, rollback safe."""
+    target, base = nginx
+    sites = {mark: make_site(tmp_path / mark, mark, assets=200) for mark in "AB"}
+    pages = (*PAGES, "assets/f5.css", "assets/f199.css")
+    versions = {page: {files[page if "." in page.rsplit("/", 1)[-1] else page + "index.html"]: mark
+                       for mark, files in sites.items()} for page in pages}
+
+    def run(mark: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "toasoan", "deploy", str(target), "--site",
+                                 str(tmp_path / mark), "--keep", "2"], cwd=REPO,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    started = time.monotonic()
+    assert run("A").wait() == 0
+    whole = time.monotonic() - started   # how long one deploy takes here: the range of random kills
+
+    seen, bad, stop = [], [], threading.Event()
+
+    def reader():
+        end, count = time.monotonic() + 90, 0   # bounded whatever happens
+        while not stop.is_set() and time.monotonic() < end and count < 50000:
+            for page in pages:
+                status, body = fetch(base + page)
+                count += 1
+                version = versions[page].get(body) if status == 200 else None
+                (seen if version else bad).append((page, version or f"HTTP {status}, {len(body)} byte"))
+
+    def live_version() -> str:
+        return "A" if b"<title>A</title>" in (target / "current" / "index.html").read_bytes() else "B"
+
+    def check_live() -> str:
+        names, live = deploy.releases(target), deploy.current(target)
+        assert live in names, (live, names)
+        assert deploy.strays(target) == []   # a kill leaves only hidden leftovers, never a half release
+        for name in names:
+            deploy.verify(target, name)   # every listed release is whole
+        mark = live_version()
+        assert serves(base, sites[mark])
+        for page in pages:
+            assert fetch(base + page) == (200, next(b for b, m in versions[page].items() if m == mark))
+        return live
+
+    seed = int(time.time())
+    rng = random.Random(seed)
+    hits = {"copy": 0, "prune": 0}
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        for round_ in range(18):
+            mode = ("copy", "prune", "any")[round_ % 3]
+            earlier = set(os.listdir(target / "releases"))
+            proc = run("B" if round_ % 2 == 0 else "A")
+            if mode == "any":
+                time.sleep(rng.uniform(0, whole))
+            else:
+                prefix = ".partial-" if mode == "copy" else ".trash-"
+                deadline = time.monotonic() + 30
+                while proc.poll() is None and time.monotonic() < deadline and not any(
+                        n.startswith(prefix) for n in os.listdir(target / "releases")):
+                    time.sleep(0.001)
+                time.sleep(rng.uniform(0, whole / 4 if mode == "copy" else 0.002))
+            if proc.poll() is None:
+                os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            left = set(os.listdir(target / "releases")) - earlier   # what this killed deploy left
+            hits["copy"] += any(n.startswith(".partial-") for n in left)
+            hits["prune"] += any(n.startswith(".trash-") for n in left)
+            live = check_live()
+            if deploy.releases(target).index(live) > 0:   # something older to go back to
+                back = subprocess.run([sys.executable, "-m", "toasoan", "rollback", str(target)], cwd=REPO,
+                                      capture_output=True, text=True, timeout=60)
+                assert back.returncode == 0, back.stderr
+                assert check_live() < live
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert not bad, (seed, bad[:5])
+    assert len(seen) > 200, "too few requests overlapped the kills to prove anything"
+    assert hits["copy"] >= 3 and hits["prune"] >= 3, (seed, hits)
+    assert run("B").wait() == 0   # cleans every leftover and goes through
+    assert not [n for n in os.listdir(target / "releases") if n.startswith(".")]
+    assert check_live() == deploy.releases(target)[-1] and live_version() == "B"
