@@ -158,3 +158,49 @@ def test_serve_is_left_alone(tmp_path):
         proc.wait(timeout=20)
     assert snapshot(built.site) == before
     assert leftovers(tmp_path) == []
+
+
+def _tree(folder: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two-renames"])
+def test_swap_keeps_hidden_entries(tmp_path, monkeypatch, exchange):
+    from toasoan import staging
+    if not exchange:   # a kernel or file system without RENAME_EXCHANGE
+        monkeypatch.setattr(staging, "_renameat2", None)
+    site = _tree(tmp_path / "site", {"index.html": "cũ", ".git/HEAD": "gh-pages", manifest.NAME: "{}"})
+    new = staging.create(site)
+    _tree(new, {"index.html": "mới", "a/b.html": "mới"})
+    staging.swap(new, site)
+    assert snapshot(site) == {"index.html": "mới".encode(), "a/b.html": "mới".encode(),
+                              ".git/HEAD": b"gh-pages"}
+    assert leftovers(tmp_path) == []
+    first = tmp_path / "first"     # the very first build: no site/ yet
+    staging.swap(_tree(staging.create(first), {"index.html": "một"}), first)
+    assert snapshot(first) == {"index.html": "một".encode()} and leftovers(tmp_path) == []
+
+
+def test_leftovers_of_killed_builds(tmp_path):
+    from toasoan import staging
+    site = _tree(tmp_path / "site", {"index.html": "mới"})
+    # Killed right after the exchange: the old site, with its .git, is in the leftover.
+    dead = staging.staging_folder(site, _dead_pid())
+    _tree(dead, {"index.html": "cũ", ".git/HEAD": "gh-pages"})
+    alive = _tree(staging.staging_folder(site, os.getppid()), {"index.html": "đang dựng"})
+    assert staging.clean_leftovers(site) == [dead]
+    assert (site / ".git/HEAD").read_text() == "gh-pages" and alive.is_dir()   # a running build is left alone
+    # Killed between the two renames of the fallback: site/ is restored from the aside folder.
+    other = tmp_path / "other"
+    aside = _tree(tmp_path / f".other.old-{_dead_pid()}", {"index.html": "trước"})
+    staging.clean_leftovers(other)
+    assert not aside.exists() and (other / "index.html").read_text() == "trước"

@@ -63,8 +63,8 @@ def clean_leftovers(site: Path) -> list[Path]:
             if prefix == ASIDE and not os.path.lexists(site):
                 os.rename(folder, site)   # killed between the two renames of the fallback
                 continue
-            if site.is_dir():
-                _carry_hidden(folder, site)
+            if site.is_dir() and not _carry_hidden(folder, site):
+                continue   # never delete a .git we could not put back; the next build tries again
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
@@ -80,9 +80,15 @@ def swap(staging: Path, site: Path) -> None:
     else:
         old = site.parent / f".{site.name}{ASIDE}{os.getpid()}"
         os.rename(site, old)
-        os.rename(staging, site)
-    _carry_hidden(old, site)
-    shutil.rmtree(old, ignore_errors=True)
+        try:
+            os.rename(staging, site)
+        except OSError:
+            os.rename(old, site)
+            raise
+    # The new site is in place: what follows must not fail the build. A leftover
+    # is handled by the next build's clean_leftovers.
+    if _carry_hidden(old, site):
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def discard(staging: Path | None) -> None:
@@ -91,12 +97,17 @@ def discard(staging: Path | None) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _carry_hidden(old: Path, site: Path) -> None:
-    """Keep what MkDocs itself keeps when it cleans site/: top-level hidden entries."""
-    for entry in old.iterdir():
-        if entry.name.startswith(".") and not entry.name.startswith(MANIFEST) \
-                and not os.path.lexists(site / entry.name):
-            os.rename(entry, site / entry.name)
+def _carry_hidden(old: Path, site: Path) -> bool:
+    """Keep what MkDocs itself keeps when it cleans site/: top-level hidden entries.
+    False when one could not be moved (it stays in ``old``)."""
+    try:
+        for entry in old.iterdir():
+            if entry.name.startswith(".") and not entry.name.startswith(MANIFEST) \
+                    and not os.path.lexists(site / entry.name):
+                os.rename(entry, site / entry.name)
+    except OSError:
+        return False
+    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:
