@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from sitebuild import article, build, config
+from test_images import camera_jpeg
 from toasoan import manifest
 
 pytestmark = pytest.mark.slow
@@ -42,11 +43,15 @@ def mkdocs(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 def test_manifest_lists_exactly_what_was_built(tmp_path):
-    site = build(tmp_path, ARTICLES)
+    # With a photo: its renditions are written in the photos hook's on_post_build,
+    # and the manifest must come after them.
+    photo = article("Bài có ảnh", date="2026-11-19 08:00", body='Mở đầu.\n\n![](2026/11/cho.jpg "Chợ phiên.")')
+    site = build(tmp_path, {**ARTICLES, "2026/11/anh.md": photo}, images={"2026/11/cho.jpg": camera_jpeg(1000, 700)})
     assert site.returncode == 0, site.log
     listed = manifest.read(site.site)
     files = {rel for rel in snapshot(site.site) if rel != manifest.NAME}
     assert set(listed.files) == files and len(files) > 50
+    assert sum(rel.startswith("images/2026/11/cho.") for rel in files) >= 4
     manifest.check(site.site, listed, hashes=True)
     assert listed.generator.startswith("toasoan ") and listed.built.endswith("+00:00")
     text = (site.site / manifest.NAME).read_text(encoding="utf-8")
