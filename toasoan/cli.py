@@ -157,7 +157,9 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("extra", nargs=argparse.REMAINDER, help="tuỳ chọn chuyển cho mkdocs serve, sau --")
     mk = commands.add_parser("build", parents=[root], help="dựng trang (mkdocs build --strict)",
                              description="Chạy mkdocs build --strict: dựng trang vào site/, dừng khi có "
-                             "lỗi hoặc cảnh báo.\n\nVí dụ:\n  python -m toasoan build")
+                             "lỗi hoặc cảnh báo. site/ chỉ được thay khi dựng xong (kèm bản kê "
+                             ".toasoan-manifest.json); khi lỗi, site/ cũ giữ nguyên."
+                             "\n\nVí dụ:\n  python -m toasoan build")
     mk.add_argument("extra", nargs=argparse.REMAINDER, help="tuỳ chọn chuyển cho mkdocs build, sau --")
     deploy.register(commands)  # deploy, rollback, releases (toasoan/deploy.py)
     return parser
