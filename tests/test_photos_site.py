@@ -202,8 +202,10 @@ def test_impossible_photo_names_are_one_line_errors(tmp_path):
     assert built.returncode != 0
     assert "Traceback" not in built.log, built.log
     lines = [line for line in built.log.splitlines() if ": lỗi: " in line]
-    assert any("articles/2022/ten.md:10: lỗi: ảnh '2022/a\\x00b.jpg': "
-               "đường dẫn ảnh có ký tự điều khiển" in line for line in lines), built.log
+    # The reader removes the NUL from the body first (a warning at its line); what is left is a missing photo.
+    assert any("articles/2022/ten.md:10: cảnh báo: " in line and "U+0000" in line
+               for line in built.log.splitlines()), built.log
+    assert any("articles/2022/ten.md:10: lỗi: ảnh '2022/ab.jpg': không tìm thấy" in line for line in lines), built.log
     assert any("articles/2022/ten.md:12: lỗi: ảnh '2022/aaaa" in line
                and "đường dẫn ảnh dài quá 1024 byte — Cách sửa: đặt lại tên ảnh" in line for line in lines)
     assert any("articles/2022/ten.md:14: lỗi: " in line and "dài quá 255 byte" in line for line in lines)
@@ -278,7 +280,7 @@ def test_impossible_photo_names_in_a_preview(tmp_path):
                             strict=False, env={"TOASOAN_PREVIEW": "1"})
     assert built.returncode == 0, built.log
     html = built.html("2022/01/ten-anh-la/")
-    assert "Ảnh lỗi, chưa đăng được: 2022/a\\x00b.jpg" in html and "\x00" not in html
+    assert "Ảnh lỗi, chưa đăng được: 2022/ab.jpg" in html and "\x00" not in html
     assert "b" * 200 not in html and "Traceback" not in built.log
 
 
