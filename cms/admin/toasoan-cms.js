@@ -88,10 +88,11 @@
     }
   });
   CMS.registerPreviewTemplate("bai-viet", Preview);
-  CMS.registerPreviewStyle("../stylesheets/bulletin.css");
+  // The preview is an iframe without a base URL: give the site's stylesheet in full.
+  CMS.registerPreviewStyle(new URL("../stylesheets/bulletin.css", document.baseURI).href);
   CMS.registerPreviewStyle(
     "body{font-family:'Noto Serif',Georgia,serif;max-width:40rem;margin:1rem auto;padding:0 1rem;line-height:1.6}" +
-    ".ts-figure{margin:1.5rem 0}.ts-figure img{width:100%;height:auto}" +
+    ".ts-figure{margin:1.5rem 0}.ts-figure img{width:100%;max-width:100%;height:auto}" +
     ".ts-figure figcaption{font-size:.9em;color:#555}.ts-figure__credit{font-style:italic}" +
     ".ts-kicker{color:#b71c1c;text-transform:uppercase;font-size:.85em}.ts-byline{color:#666}",
     { raw: true });
