@@ -174,8 +174,7 @@ def cms_config(mkdocs: dict, root: Path | None = None, local_url: str | None = N
             "media_folder": f"/{site.images_dir}/{{{{year}}}}/{{{{month}}}}",
             "public_folder": "{{year}}/{{month}}",
             "identifier_field": "title", "summary": "{{title}} — {{date}}",
-            "sortable_fields": {"default": {"field": "date", "direction": "descending"},
-                                "fields": ["date", "title"]},
+            "sortable_fields": ["date", "title"],
             "view_filters": [{"label": s.name, "field": "category", "pattern": f"^{s.name}$"}
                              for s in site.sections],
             "fields": fields,
