@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,3 +246,27 @@ def start_backend(root: Path, port: int, log=None) -> subprocess.Popen:
            "GIT_REPO_DIRECTORY": str(Path(root).resolve()), "LOG_LEVEL": "info"}
     return subprocess.Popen([node, str(SERVER)], cwd=str(CMS_DIR), env=env, stdout=log or subprocess.DEVNULL,
                             stderr=subprocess.STDOUT if log else subprocess.DEVNULL, start_new_session=True)
+
+
+def stop_backend(proc: subprocess.Popen) -> None:
+    """Stop decap-server and everything in its process group."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+        except ProcessLookupError:
+            pass
+
+
+def backend_problem(root: Path) -> str:
+    """Why the local backend cannot run for ``root`` ('' when it can)."""
+    if shutil.which("node") is None or not SERVER.is_file():
+        return "chưa cài node hoặc Decap CMS — Cách sửa: chạy bash scripts/setup.sh"
+    inside = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+                            capture_output=True, text=True)
+    if inside.returncode != 0:
+        return f"{root} không phải một kho git — Cách sửa: git init, hoặc chạy trong bản sao (git clone) của kho"
+    return ""
