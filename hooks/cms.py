@@ -36,7 +36,7 @@ def on_post_build(config):
             return
         root = Path(config.config_file_path).resolve().parent
         data = cms.cms_config(mkdocs, root, local_url=os.environ.get("TOASOAN_CMS_URL"))
-        cms.write_admin(Path(config.site_dir), data, cms.script_settings(mkdocs))
+        cms.write_admin(Path(config.site_dir), data, cms.script_settings(mkdocs, data))
     except cms.CmsSettingsError as e:
         raise Abort(f"mkdocs.yml: lỗi: {e}") from None
     except FileNotFoundError as e:

@@ -240,3 +240,33 @@ def test_not_a_photo_is_refused_before_saving(newsroom, browser):
     assert not _git(root, "branch", "--list", "cms/*").strip()
     assert not (root / ARTICLE).exists() and not (root / "images/2026").exists()
     context.close()
+
+
+def _open_article(page, title: str) -> None:
+    page.get_by_text(title).first.click()
+    page.locator("textarea[id^='summary-field']").wait_for()
+
+
+def test_two_reporters_one_article_no_silent_overwrite(newsroom, browser):
+    root, base, photos, port = newsroom
+    title = "Ba Bể đón khách du lịch mùa thu"
+    first, page_a, _ = _open_admin(browser, base)
+    second, page_b, _ = _open_admin(browser, base)
+    _open_article(page_a, title)
+    _open_article(page_b, title)
+    # B saves twice in a row (its own saves are no conflict) ...
+    page_b.locator("textarea[id^='summary-field']").fill("Bản của phóng viên B.")
+    page_b.get_by_role("button", name="Lưu").first.click()
+    _status(page_b, "Bản nháp").wait_for()
+    page_b.locator("textarea[id^='summary-field']").fill("Bản của phóng viên B, sửa lần hai.")
+    page_b.get_by_role("button", name="Lưu").first.click()
+    page_b.get_by_text("Mục đã được lưu", exact=True).last.wait_for()
+    # ... then A, who opened the article before B's saves, is stopped instead of replacing B's text.
+    page_a.locator("textarea[id^='summary-field']").fill("Bản của phóng viên A.")
+    page_a.get_by_role("button", name="Lưu").first.click()
+    page_a.get_by_text(re.compile("vừa được người khác sửa")).first.wait_for()
+    branch = "cms/bai-viet/2026/11/ba-be-don-khach"
+    text = _git(root, "show", f"{branch}:articles/2026/11/ba-be-don-khach.md")
+    assert "sửa lần hai" in text and "phóng viên A" not in text
+    first.close()
+    second.close()

@@ -194,11 +194,14 @@ def _place_label(place: dict) -> str:
     return place["name"] + (f" ({', '.join(place['aliases'])})" if place["aliases"] else "")
 
 
-def script_settings(mkdocs: dict) -> dict:
-    """What admin/toasoan-cms.js needs to check photos as `check` does."""
+def script_settings(mkdocs: dict, config: dict) -> dict:
+    """What admin/toasoan-cms.js needs: the photo limits of `check`, the local backend."""
     bulletin = (mkdocs.get("extra") or {}).get("bulletin") or {}
     photos = PhotoSettings.from_dict(bulletin.get("photos"))
-    return {"max_photo_bytes": int(photos.max_mb * 1024 * 1024), "max_megapixels": photos.max_megapixels}
+    backend = config["backend"]
+    local = backend.get("proxy_url") or (config.get("local_backend") or {}).get("url", "")
+    return {"max_photo_bytes": int(photos.max_mb * 1024 * 1024), "max_megapixels": photos.max_megapixels,
+            "local_url": local, "branch": backend.get("branch", "main"), "collection": COLLECTION}
 
 
 def write_admin(site_dir: Path, config: dict, settings: dict) -> Path:

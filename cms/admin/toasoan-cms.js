@@ -108,9 +108,41 @@
     });
   }
 
+  // Two people editing one article: the local backend would let the later save
+  // replace the earlier one. Refuse a save when the file changed since this
+  // editor opened it (the hosted backends refuse such a write themselves).
+  function post(action, params) {
+    return fetch(SETTINGS.local_url, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ action: action, params: Object.assign({ branch: SETTINGS.branch }, params) })
+    }).then(function (r) { return r.ok ? r.json() : null; });
+  }
+
+  function currentText(entry) {
+    var key = { collection: SETTINGS.collection, slug: entry.get("slug"), id: entry.get("path"), path: entry.get("path") };
+    return post("unpublishedEntryDataFile", key).then(function (r) {
+      return r ? r.data : post("getEntry", { path: entry.get("path") }).then(function (e) { return e ? e.data : null; });
+    }, function () { return null; });
+  }
+
+  function checkConflict(entry) {
+    if (!SETTINGS.local_url || entry.get("newRecord") || !entry.get("raw")) return Promise.resolve();
+    return currentText(entry).then(function (now) {
+      if (now !== null && now !== entry.get("raw")) {
+        throw new Error("bài này vừa được người khác sửa và lưu sau khi bạn mở nó — Cách sửa: chép phần " +
+          "bạn viết ra chỗ khác, tải lại trang (F5) để xem bản mới nhất, rồi sửa tiếp trên bản đó");
+      }
+    });
+  }
+
   CMS.registerEventListener({
     name: "preSave",
     handler: function (args) {
+      return checkConflict(args.entry).then(function () { return checkPhotos(args); });
+    }
+  });
+
+  function checkPhotos(args) {
       var media = args.entry.get("mediaFiles");
       var files = media ? media.toJS().filter(function (m) { return m.file; }) : [];
       return Promise.all(files.map(function (m) {
@@ -129,6 +161,5 @@
             "dạng JPEG (ảnh HEIC của iPhone cũng phải chuyển sang JPEG) rồi tải lại");
         });
       })).then(function () { return undefined; });  // data unchanged
-    }
-  });
+  }
 })();
