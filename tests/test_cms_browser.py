@@ -165,7 +165,14 @@ def test_reporter_writes_editor_publishes(newsroom, browser):
     context, page, asked = _open_admin(browser, base)
     page.screenshot(path=str(OUT / "danh-sach.png"))
     _write_article(page, photos)
-    page.screenshot(path=str(OUT / "soan-bai.png"), full_page=False)
+    # The preview pane shows both photos with caption and credit, as the site will.
+    preview = page.frame_locator("iframe").first
+    assert preview.locator("figcaption").nth(0).inner_text().split() == \
+        "Đại biểu cắt băng khai mạc. Ảnh: Xuân Nghiệp".split()
+    assert "Ảnh: Minh Đức" in preview.locator("figcaption").nth(1).inner_text()
+    page.locator("[data-slate-editor] input[id^='caption-field']").first.scroll_into_view_if_needed()
+    page.mouse.wheel(0, -250)
+    page.screenshot(path=str(OUT / "soan-bai.png"))
     page.get_by_role("button", name="Lưu").first.click()
     _status(page, "Bản nháp").wait_for()
 
@@ -187,6 +194,8 @@ def test_reporter_writes_editor_publishes(newsroom, browser):
     context, page, more = _open_admin(browser, base)
     asked += more
     page.get_by_role("link", name="Biên tập").click()
+    page.get_by_text("Ba Bể khai mạc Tuần văn hóa du lịch").first.wait_for()
+    page.screenshot(path=str(OUT / "bien-tap.png"))
     page.get_by_text("Ba Bể khai mạc Tuần văn hóa du lịch").first.click()
     _status(page, "Đang xét duyệt").click()
     page.get_by_role("menuitem", name="Sẵn sàng").click()

@@ -63,8 +63,9 @@
       var asset = d.src && getAsset ? getAsset(d.src, field) : null;
       var url = asset ? asset.toString() : "";
       var parts = splitCaption(joinCaption(d.caption, d.credit));
-      return h("figure", { className: "ts-figure" },
-        h("img", { src: url, alt: d.alt || parts[0] }),
+      return h("figure", { style: { margin: "1.5rem 0" } },
+        h("img", { src: url, alt: d.alt || parts[0],
+                   style: { display: "block", maxWidth: "100%", height: "auto" } }),
         h("figcaption", null,
           h("span", { className: "ts-figure__caption" }, parts[0]), " ",
           h("span", { className: "ts-figure__credit" },
@@ -73,12 +74,38 @@
   });
 
   // The preview pane: the article as the site lays it out.
+  // Decap's preview shows a body photo as a bare <img title="…">: give it the
+  // site's caption and credit, as the figure of a published article has them.
+  function captionPhotos(root) {
+    if (!root) return;
+    Array.prototype.forEach.call(root.querySelectorAll("img[title]"), function (img) {
+      if (img.parentNode.tagName === "FIGURE") return;
+      var parts = splitCaption(img.getAttribute("title"));
+      var doc = img.ownerDocument;
+      var figure = doc.createElement("figure"), caption = doc.createElement("figcaption");
+      var text = doc.createElement("span"), credit = doc.createElement("span");
+      figure.className = "ts-preview-figure";
+      text.className = "ts-figure__caption";
+      text.textContent = parts[0];
+      credit.className = "ts-figure__credit";
+      credit.textContent = !parts[1] ? "" : parts[1] === STOCK ? " Ảnh minh họa" : " Ảnh: " + parts[1];
+      caption.appendChild(text);
+      caption.appendChild(credit);
+      img.parentNode.insertBefore(figure, img);
+      figure.appendChild(img);
+      figure.appendChild(caption);
+    });
+  }
+
   var Preview = window.createClass({
+    componentDidMount: function () { captionPhotos(this.node); },
+    componentDidUpdate: function () { captionPhotos(this.node); },
     render: function () {
+      var self = this;
       var entry = this.props.entry, data = entry.get("data");
       var authors = data.get("author");
       authors = authors && authors.toJS ? authors.toJS().join(", ") : authors || "";
-      return h("article", { className: "md-typeset ts-article" },
+      return h("article", { className: "md-typeset ts-article", ref: function (el) { self.node = el; } },
         h("p", { className: "ts-kicker" }, data.get("category") || ""),
         h("h1", null, data.get("title") || ""),
         h("p", { className: "ts-byline" }, [authors, data.get("location"), data.get("date")]
@@ -92,8 +119,8 @@
   CMS.registerPreviewStyle(new URL("../stylesheets/bulletin.css", document.baseURI).href);
   CMS.registerPreviewStyle(
     "body{font-family:'Noto Serif',Georgia,serif;max-width:40rem;margin:1rem auto;padding:0 1rem;line-height:1.6}" +
-    ".ts-figure{margin:1.5rem 0}.ts-figure img{width:100%;max-width:100%;height:auto}" +
-    ".ts-figure figcaption{font-size:.9em;color:#555}.ts-figure__credit{font-style:italic}" +
+    "img{display:block;max-width:100%;height:auto}" +
+    "figure{margin:1.5rem 0}figcaption{font-size:.9em;color:#555}.ts-figure__credit{font-style:italic}" +
     ".ts-kicker{color:#b71c1c;text-transform:uppercase;font-size:.85em}.ts-byline{color:#666}",
     { raw: true });
 
