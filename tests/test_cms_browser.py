@@ -177,7 +177,7 @@ def test_reporter_writes_editor_publishes(newsroom, browser):
     _status(page, "Bản nháp").wait_for()
 
     # Saved as a draft on its own branch, with both photos, nothing on main yet.
-    branch = f"cms/bai-viet/2026/11/{SLUG}"
+    branch = f"cms/bai-viet-2026/11/{SLUG}"
     assert branch in _git(root, "branch", "--list", "cms/*")
     assert not (root / ARTICLE).exists()
     changed = _git(root, "diff", "--name-only", "main", branch).split()
@@ -209,11 +209,11 @@ def test_reporter_writes_editor_publishes(newsroom, browser):
     # On main now, the branch gone, the trail in git history.
     assert _git(root, "symbolic-ref", "--short", "HEAD").strip() == "main"
     assert not _git(root, "branch", "--list", "cms/*").strip()
-    assert "Bài mới: 2026/11/" + SLUG in _git(root, "log", "--format=%s", "main")
+    assert "Bài mới: " + ARTICLE in _git(root, "log", "--format=%s", "main")
     text = (root / ARTICLE).read_text(encoding="utf-8")
     assert re.search(r"^date: 2026-11-20 08:30$", text, re.M), text
     assert re.search(r"^location: Ba Bể$", text, re.M) and re.search(r"^category: Văn hóa$", text, re.M)
-    assert "2026/11/ba-be-don-khach" in text
+    assert re.search(r"^related:\n  - articles/2026/11/ba-be-don-khach$", text, re.M), text
     assert '![](2026/11/khai-mac.jpg "Đại biểu cắt băng khai mạc. Ảnh: Xuân Nghiệp")' in text
     assert '![](2026/11/van-nghe.jpg "Tiết mục văn nghệ chào mừng. Ảnh: Minh Đức")' in text
     for name in ("khai-mac.jpg", "van-nghe.jpg"):
@@ -274,7 +274,7 @@ def test_two_reporters_one_article_no_silent_overwrite(newsroom, browser):
     page_a.locator("textarea[id^='summary-field']").fill("Bản của phóng viên A.")
     page_a.get_by_role("button", name="Lưu").first.click()
     page_a.get_by_text(re.compile("vừa được người khác sửa")).first.wait_for()
-    branch = "cms/bai-viet/2026/11/ba-be-don-khach"
+    branch = "cms/bai-viet-2026/11/ba-be-don-khach"
     text = _git(root, "show", f"{branch}:articles/2026/11/ba-be-don-khach.md")
     assert "sửa lần hai" in text and "phóng viên A" not in text
     first.close()

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 import pytest
@@ -30,12 +32,19 @@ def _mkdocs(**bulletin) -> dict:
             "extra": {"bulletin": {"sections": SECTIONS, "districts": ["Ba Bể", "Chợ Đồn"], **bulletin}}}
 
 
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def _config(mkdocs: dict, **kwargs) -> dict:
+    return cms.cms_config(mkdocs, now=NOW, **kwargs)
+
+
 def _field(config: dict, name: str) -> dict:
     return next(f for f in config["collections"][0]["fields"] if f["name"] == name)
 
 
 def test_every_section_and_place_and_nothing_else():
-    config = cms.cms_config(_mkdocs())
+    config = _config(_mkdocs())
     assert [o["value"] for o in _field(config, "category")["options"]] == ["Thời sự", "Nông nghiệp"]
     assert [o["value"] for o in _field(config, "location")["options"]] == ["Ba Bể", "Chợ Đồn"]
     filters = [v["label"] for v in config["collections"][0]["view_filters"]]
@@ -44,14 +53,14 @@ def test_every_section_and_place_and_nothing_else():
 
 def test_the_sample_sites_settings():
     data = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config = cms.cms_config(data, local_url="http://127.0.0.1:9/api/v1")
+    config = _config(data, local_url="http://127.0.0.1:9/api/v1")
     bulletin = data["extra"]["bulletin"]
     assert [o["value"] for o in _field(config, "category")["options"]] == [s["name"] for s in bulletin["sections"]]
     assert [o["value"] for o in _field(config, "location")["options"]] == bulletin["districts"]
 
 
 def test_places_with_aliases():
-    config = cms.cms_config(_mkdocs(places=[
+    config = _config(_mkdocs(places=[
         {"name": "Thành phố Bắc Kạn", "aliases": ["TP. Bắc Kạn", "thành phố Bắc Kạn"]}, "Ba Bể"]))
     options = _field(config, "location")["options"]
     assert [o["value"] for o in options] == ["Thành phố Bắc Kạn", "Ba Bể"]
@@ -61,35 +70,42 @@ def test_places_with_aliases():
 
 def test_fields_match_what_check_reads():
     from toasoan.reader import OPTIONAL, REQUIRED
-    config = cms.cms_config(_mkdocs(default_author="Xuân Nghiệp"))
+    config = _config(_mkdocs(default_author="Xuân Nghiệp"))
     fields = {f["name"]: f for f in config["collections"][0]["fields"]}
     assert set(fields) - {"body"} <= set(REQUIRED) | set(OPTIONAL)
     for key in REQUIRED:
         assert fields[key].get("required", True), key
     assert fields["date"]["format"] == "YYYY-MM-DD HH:mm"
     assert fields["author"]["default"] == ["Xuân Nghiệp"]
-    assert fields["related"]["collection"] == cms.COLLECTION
+    assert fields["related"]["collection"] == "bai-viet-2026"
+    assert fields["related"]["value_field"] == "{{dirname}}/{{filename}}"  # articles/2026/11/ten-bai
     assert config["locale"] == "vi" and config["publish_mode"] == "editorial_workflow"
     col = config["collections"][0]
-    assert (col["folder"], col["path"]) == ("articles", "{{year}}/{{month}}/{{slug}}")
+    assert (col["folder"], col["path"]) == ("articles/2026", "{{month}}/{{slug}}")
     assert (col["media_folder"], col["public_folder"]) == ("/images/{{year}}/{{month}}", "{{year}}/{{month}}")
     assert fields["image"]["media_library"]["config"]["max_file_size"] == 10 * 1024 * 1024
-    limit = cms.cms_config(_mkdocs(photos={"max_mb": 4}))
+    limit = _config(_mkdocs(photos={"max_mb": 4}))
     assert _field(limit, "image")["media_library"]["config"]["max_file_size"] == 4 * 1024 * 1024
 
 
+def test_one_collection_per_recent_year():
+    assert [c["name"] for c in _config(_mkdocs())["collections"]] == ["bai-viet-2026", "bai-viet-2025"]
+    three = _config(_mkdocs(cms={"years": 3}))["collections"]
+    assert [c["folder"] for c in three] == ["articles/2026", "articles/2025", "articles/2024"]
+
+
 def test_backends():
-    local = cms.cms_config(_mkdocs(cms={"port": 8123, "branch": "main"}))
+    local = _config(_mkdocs(cms={"port": 8123, "branch": "main"}))
     assert local["backend"]["name"] == "proxy"
     assert local["backend"]["proxy_url"] == "http://127.0.0.1:8123/api/v1"
-    github = cms.cms_config(_mkdocs(cms={"backend": "github", "repo": "tinh/bao"}))
+    github = _config(_mkdocs(cms={"backend": "github", "repo": "tinh/bao"}))
     assert github["backend"]["name"] == "github" and github["backend"]["repo"] == "tinh/bao"
     assert github["local_backend"]["url"].startswith("http://127.0.0.1:")
-    gitea = cms.cms_config(_mkdocs(cms={"backend": "gitea", "repo": "tinh/bao",
+    gitea = _config(_mkdocs(cms={"backend": "gitea", "repo": "tinh/bao",
                                         "base_url": "https://git.tinh.vn/", "app_id": "abc"}))
     assert gitea["backend"]["api_root"] == "https://git.tinh.vn/api/v1"
     assert gitea["backend"]["app_id"] == "abc"
-    assert "publish_mode" not in cms.cms_config(_mkdocs(cms={"workflow": False}))
+    assert "publish_mode" not in _config(_mkdocs(cms={"workflow": False}))
 
 
 @pytest.mark.parametrize("settings, words", [
@@ -97,10 +113,11 @@ def test_backends():
     ({"backend": "github"}, "repo thiếu"),
     ({"backend": "gitea", "repo": "a/b"}, "base_url thiếu"),
     ({"prot": 1}, "khoá lạ prot"),
+    ({"years": 0}, "years '0'"),
 ])
 def test_bad_settings_are_reported_in_vietnamese(settings, words):
     with pytest.raises(cms.CmsSettingsError) as e:
-        cms.cms_config(_mkdocs(cms=settings))
+        _config(_mkdocs(cms=settings))
     assert words in str(e.value) and "Cách sửa:" in str(e.value)
 
 

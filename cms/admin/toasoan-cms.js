@@ -114,7 +114,7 @@
         this.props.widgetFor("body"));
     }
   });
-  CMS.registerPreviewTemplate("bai-viet", Preview);
+  (SETTINGS.collections || []).forEach(function (name) { CMS.registerPreviewTemplate(name, Preview); });
   // The preview is an iframe without a base URL: give the site's stylesheet in full.
   CMS.registerPreviewStyle(new URL("../stylesheets/bulletin.css", document.baseURI).href);
   CMS.registerPreviewStyle(
@@ -146,7 +146,7 @@
   }
 
   function currentText(entry) {
-    var key = { collection: SETTINGS.collection, slug: entry.get("slug"), id: entry.get("path"), path: entry.get("path") };
+    var key = { collection: entry.get("collection"), slug: entry.get("slug"), id: entry.get("path"), path: entry.get("path") };
     return post("unpublishedEntryDataFile", key).then(function (r) {
       return r ? r.data : post("getEntry", { path: entry.get("path") }).then(function (e) { return e ? e.data : null; });
     }, function () { return null; });
