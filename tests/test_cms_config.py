@@ -105,6 +105,7 @@ def test_backends():
                                         "base_url": "https://git.tinh.vn/", "app_id": "abc"}))
     assert gitea["backend"]["api_root"] == "https://git.tinh.vn/api/v1"
     assert gitea["backend"]["app_id"] == "abc"
+    assert "publish_mode" not in gitea  # decap-cms-backend-gitea throws on editorial workflow
     assert "publish_mode" not in _config(_mkdocs(cms={"workflow": False}))
 
 

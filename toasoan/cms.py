@@ -156,7 +156,7 @@ def cms_config(mkdocs: dict, root: Path | None = None, local_url: str | None = N
         "omit_empty_optional_fields": True,
         "collections": collections,
     }
-    if cms.workflow:
+    if cms.workflow and cms.backend != "gitea":  # Decap's Gitea backend refuses to start with it
         config["publish_mode"] = "editorial_workflow"
     if cms.backend != "local" and local_url:
         config["local_backend"] = {"url": local_url}
