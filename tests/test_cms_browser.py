@@ -55,7 +55,7 @@ def newsroom(tmp_path):
     (root / ".gitignore").write_text("site/\n.cache/\n", encoding="utf-8")
     older = sitebuild.article(title="Ba Bể đón khách du lịch mùa thu", date="2026-11-10 08:00",
                               category="Văn hóa", body="Hồ Ba Bể đón nhiều khách.\n\nĐoạn thứ hai.")
-    built = sitebuild.build(root, {"2026/11/ba-be-don-khach.md": older},
+    built = sitebuild.build(root, {"2026/11/ba-be-don-khach.md": older}, photos={"max_mb": 0.5},
                             env={"TOASOAN_PREVIEW": "1", "TOASOAN_CMS_URL": f"http://127.0.0.1:{port}/api/v1"})
     assert built.returncode == 0, built.log
     _git(root, "init", "-q", "-b", "main")
@@ -68,6 +68,8 @@ def newsroom(tmp_path):
     Image.new("RGB", (1200, 800), (190, 70, 40)).save(photos / "khai-mac.jpg", quality=85)
     Image.new("RGB", (1000, 700), (40, 110, 190)).save(photos / "van-nghe.jpg", quality=85)
     (photos / "khong-phai-anh.jpg").write_bytes(b"day khong phai anh\n" * 200)
+    # Noise does not compress: about 1 MB, over the fixture's 0.5 MB limit.
+    Image.frombytes("RGB", (1000, 800), os.urandom(1000 * 800 * 3)).save(photos / "qua-nang.jpg", quality=95)
     log = open(tmp_path / "decap-server.log", "w")
     proc = cms.start_backend(root, port, log)
     try:
@@ -111,7 +113,8 @@ def _open_admin(browser, base):
     context = new_context(browser)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.on("dialog", lambda d: d.accept())  # "publish now?" confirmations
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.accept()))  # confirmations, alerts
     asked = []
     page.on("request", lambda r: asked.append(r.url))
     page.goto(base + "admin/")
@@ -239,7 +242,16 @@ def test_reporter_writes_editor_publishes(newsroom, browser):
 
 def test_not_a_photo_is_refused_before_saving(newsroom, browser):
     root, base, photos, port = newsroom
+    assert (photos / "qua-nang.jpg").stat().st_size > 0.5 * 1024 * 1024
     context, page, _ = _open_admin(browser, base)
+    # A photo over the configured limit is refused by the upload itself.
+    page.locator("a[href*='/new']").first.click()
+    page.get_by_text("Chọn một hình").first.click()
+    page.locator("input[type=file]").first.set_input_files(str(photos / "qua-nang.jpg"))
+    page.wait_for_function("() => document.querySelector('input[type=file]').value === ''")
+    assert any("quá lớn" in m and "524 kB" in m for m in page.dialogs), page.dialogs  # 0.5 MiB
+    assert page.get_by_text("qua-nang.jpg").count() == 0
+    page.goto(base + "admin/")
     _write_article(page, photos, extra_photo=photos / "khong-phai-anh.jpg")
     page.get_by_role("button", name="Lưu").first.click()
     message = page.get_by_text(re.compile("không phải ảnh"))
