@@ -166,6 +166,7 @@ def test_reporter_writes_editor_publishes(newsroom, browser):
     root, base, photos, port = newsroom
     OUT.mkdir(parents=True, exist_ok=True)
     context, page, asked = _open_admin(browser, base)
+    page.get_by_text("Ba Bể đón khách du lịch mùa thu").first.wait_for()
     page.screenshot(path=str(OUT / "danh-sach.png"))
     _write_article(page, photos)
     # The preview pane shows both photos with caption and credit, as the site will.
@@ -207,6 +208,14 @@ def test_reporter_writes_editor_publishes(newsroom, browser):
     page.get_by_role("button", name="Công bố").first.click()
     page.get_by_role("menuitem", name="Công bố ngay").click()
     page.get_by_text("Mục đã được công bố", exact=True).wait_for()
+    context.close()
+
+    # The list opens newest first.
+    context, page, more = _open_admin(browser, base)
+    asked += more
+    page.get_by_text("Ba Bể khai mạc Tuần văn hóa du lịch").first.wait_for()
+    listing = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
+    assert listing.index("Ba Bể khai mạc") < listing.index("Ba Bể đón khách"), listing
     context.close()
 
     # On main now, the branch gone, the trail in git history.

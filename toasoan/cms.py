@@ -6,7 +6,8 @@ written twice. ``write_admin`` puts ``admin/`` (the page, that config, our
 editor script and the Decap bundle copied from ``cms/node_modules``) into a
 built site: no script ever comes from another host. ``start_backend`` runs
 ``decap-server`` in git mode on a local checkout, which keeps each article
-under review on its own branch ``cms/bai-viet/<slug>`` until it is published.
+under review on its own branch ``cms/bai-viet-<year>/<month>/<slug>`` until
+it is published.
 """
 
 from __future__ import annotations
@@ -236,7 +237,7 @@ def write_admin(site_dir: Path, config: dict, settings: dict) -> Path:
         raise FileNotFoundError(f"thiếu {BUNDLE} — Cách sửa: chạy bash scripts/setup.sh (cài Decap CMS bằng npm ci)")
     admin = Path(site_dir) / "admin"
     admin.mkdir(parents=True, exist_ok=True)
-    for name in ("index.html", "toasoan-cms.js"):
+    for name in ("index.html", "newest-first.js", "toasoan-cms.js"):
         shutil.copyfile(CMS_DIR / "admin" / name, admin / name)
     # Decap loads its code-split chunks and WebAssembly from next to its script.
     for path in _bundle_files():
