@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
+from playwright.sync_api import sync_playwright
 
 import sitebuild
 from browsing import launch, new_context
@@ -29,7 +30,6 @@ from toasoan import cms
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-playwright_api = pytest.importorskip("playwright.sync_api")
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "test-output" / "cms"
 SLUG = "ba-be-khai-mac-tuan-van-hoa-du-lich"
@@ -101,7 +101,7 @@ def _wait_port(port: int, proc) -> None:
 
 @pytest.fixture
 def browser():
-    with playwright_api.sync_playwright() as p:
+    with sync_playwright() as p:
         b = launch(p)
         try:
             yield b
