@@ -278,6 +278,11 @@ def _mkdocs(args, command: list[str], preview: bool, env: dict | None = None) ->
 
 def cmd_serve(args) -> int:
     """mkdocs serve, and beside it the CMS's local backend (decap-server) until serve stops."""
+    # A terminated serve (service manager, closed terminal) must leave neither mkdocs nor
+    # the backend behind: exiting through Python lets subprocess.call kill mkdocs and the
+    # `finally` below stop the backend.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
     if not args.cms:
         return _mkdocs(args, ["serve"], preview=True)
     from . import cms
@@ -297,9 +302,6 @@ def cmd_serve(args) -> int:
         _say(f"cảnh báo: trang viết bài /admin/ không chạy: {problem} (thêm --no-cms để bỏ qua)", err=True)
         return _mkdocs(args, ["serve"], preview=True)
     (root / ".cache").mkdir(exist_ok=True)
-    # A terminated serve (service manager, closed terminal) must not leave the backend behind.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
     with open(root / ".cache" / "decap-server.log", "ab") as log:
         backend = cms.start_backend(root, port, log)
         pid_file = root / ".cache" / "decap-server.pid"
