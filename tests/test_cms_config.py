@@ -56,7 +56,8 @@ def test_the_sample_sites_settings():
     config = _config(data, local_url="http://127.0.0.1:9/api/v1")
     bulletin = data["extra"]["bulletin"]
     assert [o["value"] for o in _field(config, "category")["options"]] == [s["name"] for s in bulletin["sections"]]
-    assert [o["value"] for o in _field(config, "location")["options"]] == bulletin["districts"]
+    assert [o["value"] for o in _field(config, "location")["options"]] == [
+        p["name"] if isinstance(p, dict) else p for p in bulletin["places"]]
 
 
 def test_places_with_aliases():
