@@ -33,5 +33,17 @@ if [ "$want_test" = 1 ]; then
 else
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
 fi
+
+# The newsroom editor (/admin/): Decap CMS and its local backend, exactly as
+# pinned in cms/package-lock.json. Installed again only when the lockfile changes.
+if command -v npm >/dev/null; then
+  stamp=cms/node_modules/.toasoan-lock
+  if ! cmp -s cms/package-lock.json "$stamp" 2>/dev/null; then
+    npm ci --silent --no-audit --no-fund --prefix cms >/dev/null
+    cp cms/package-lock.json "$stamp"
+  fi
+else
+  echo "npm không có: trang viết bài /admin/ chưa dùng được (apt-get install nodejs npm, rồi chạy lại)" >&2
+fi
 # The generator itself, as a province installs it (editable here, so tests see the working tree).
 .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .

@@ -172,3 +172,93 @@ def test_probe_unreadable_path(tmp_path):
     (tmp_path / "thu-muc.jpg").mkdir()
     info = probe(str(tmp_path / "thu-muc.jpg"), 10**8)
     assert "không đọc được tệp ảnh" in info.error and not info.sha
+
+
+def png16(channels, color_type: int) -> bytes:
+    """A 16-bit PNG written by hand (Pillow writes 16 bits only for grey): rows of big-endian samples."""
+    import numpy as np
+    data = np.stack(channels, axis=2) if len(channels) > 1 else channels[0]
+    height, width = data.shape[:2]
+    raw = b"".join(b"\x00" + data[y].astype(">u2").tobytes() for y in range(height))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 16, color_type, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def deep_photos() -> tuple[dict[str, bytes], dict[str, float]]:
+    """Photos of more than 8 bits per sample, with the mean grey tone (0–255) each should keep."""
+    import numpy as np
+    width, height = 320, 200
+    # A dark-to-mid ramp: clipping 16-bit values to 8 bits would make it almost white.
+    ramp = np.linspace(0, 40000, width)[None, :].repeat(height, 0).astype(np.uint16)
+    half = ramp // 2
+    opaque = np.full_like(ramp, 65535)
+    tone = ramp.mean() / 257
+
+    def saved(image: Image.Image, fmt: str) -> bytes:
+        buf = io.BytesIO()
+        image.save(buf, fmt)
+        return buf.getvalue()
+    photos = {
+        "grey16.png": saved(Image.fromarray(ramp), "PNG"),                            # I;16
+        "grey16b.tif": saved(Image.frombytes("I;16B", (width, height), ramp.astype(">u2").tobytes()), "TIFF"),
+        "grey32.tif": saved(Image.fromarray(ramp).convert("I"), "TIFF"),               # I
+        "grey-alpha16.png": png16([ramp, opaque], 4),                                  # opens as RGBA
+        "rgb16.png": png16([ramp, half, ramp], 2),                                     # opens as RGB
+        "rgba16.png": png16([ramp, half, ramp, opaque], 6),                            # opens as RGBA
+    }
+    coloured = (0.299 + 0.114) * tone + 0.587 * (half.mean() / 257)
+    tones = {name: (coloured if name.startswith("rgb") else tone) for name in photos}
+    for name, data in photos.items():
+        with Image.open(io.BytesIO(data)) as im:
+            assert im.mode in ("I;16", "I;16B", "I", "RGB", "RGBA"), (name, im.mode)
+    return photos, tones
+
+
+def mean_tone(path: Path) -> float:
+    with Image.open(path) as im:
+        grey = im.convert("L")
+        return sum(i * n for i, n in enumerate(grey.histogram())) / (grey.width * grey.height)
+
+
+def test_deep_photos_keep_their_tones(tmp_path):
+    photos, tones = deep_photos()
+    settings = PhotoSettings(widths=(160,), workers=1)
+    for name, data in photos.items():
+        source = write(tmp_path, name, data)
+        assert not probe(str(source), settings.max_pixels).error, name
+        targets = {(160, f): str(tmp_path / f"{name}.{f}") for f in images.FORMATS}
+        encode(str(source), [160], settings, targets)
+        for out in targets.values():
+            assert abs(mean_tone(Path(out)) - tones[name]) < 4, (name, out, mean_tone(Path(out)), tones[name])
+
+
+def test_ci_carries_the_photo_cache_between_runs():
+    """The hourly CI build restores the renditions cache, so it never re-encodes every photo."""
+    import yaml
+    workflow = yaml.safe_load((Path(__file__).resolve().parent.parent / ".github/workflows/site.yml")
+                              .read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    names = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in steps]
+    [cache] = [s for s in steps if s.get("uses", "").startswith("actions/cache@")]
+    assert cache["with"]["path"] == PhotoSettings().cache_dir
+    assert cache["with"]["restore-keys"]     # a changed photo still starts from the last cache
+    # Restored before the build that uses it.
+    assert names.index("actions/cache") < next(i for i, n in enumerate(names) if "mkdocs build" in n)
+
+
+@pytest.mark.parametrize("rest", [
+    ["", 1200, 800, "JPEG", "", ""],                 # no hash
+    ["abc", 0, 0, "JPEG", "", ""],                   # no size
+    ["abc", "1200", 800, "JPEG", "", ""],            # a width that is text
+    ["abc", 1200, 800, "JPEG", "", ""][:5],          # a field missing
+])
+def test_probe_cache_entry_damaged_is_probed_again(tmp_path, rest):
+    path = write(tmp_path, "a.jpg", camera_jpeg())
+    stat = path.stat()
+    cache = ProbeCache(tmp_path / "cache", 10**8)
+    cache.entries["a.jpg"] = [stat.st_size, stat.st_mtime_ns, *rest]
+    assert cache.get("a.jpg", stat) is None

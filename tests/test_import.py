@@ -390,3 +390,98 @@ def test_caption_reads_back_as_the_image_title(caption, title):
     out = markdown.Markdown(extensions=["attr_list", "md_in_html"]).convert(
         f'![](2022/a.jpg "{legacy.caption_title(caption)}")')
     assert html.unescape(re.search(r'title="([^"]*)"', out).group(1)) == title
+
+
+def leftovers(root: Path) -> list[Path]:
+    """Temporary or empty files an interrupted write would leave."""
+    return [p for p in root.rglob("*") if p.is_file() and (p.name.endswith(".tmp") or p.stat().st_size == 0)]
+
+
+def test_a_link_out_of_the_images_folder_is_refused(root, capsys):
+    """Today's bug: `anh/na-ri-1.jpg -> /etc/passwd` was copied into images/imported/."""
+    secret = write(root / "private", "mat-khau.jpg", b"root:x:0:0:root:/root:/bin/bash\n")
+    old = root / "old"
+    write(old, "na-ri.txt", TWO_PHOTOS)
+    write(old, "dem-nhac.txt", TWO_AUTHORS)               # no photo: imported all the same
+    pics = old / "anh"
+    pics.mkdir(parents=True)
+    (pics / "na-ri-1.jpg").symlink_to(secret)
+    write(pics, "na-ri-2.jpg", jpeg())
+    (pics / "khong-dung.jpg").symlink_to(secret)           # no article uses it: a warning
+    (pics / "trong-thu-muc.jpg").symlink_to(pics / "na-ri-2.jpg")   # a link inside the folder is fine
+    assert run_import(root, old, "--year", "2022", "--images", pics) == 1
+    out = capsys.readouterr().out
+    assert (f"{old.as_posix()}/na-ri.txt:1: lỗi: ảnh '{pics.as_posix()}/na-ri-1.jpg' là liên kết trỏ ra ngoài "
+            "thư mục ảnh (--images); không nhập bài này — Cách sửa: chép chính tệp ảnh") in out
+    assert f"{pics.as_posix()}/khong-dung.jpg:1: cảnh báo: ảnh là liên kết trỏ ra ngoài thư mục ảnh" in out
+    assert "trong-thu-muc" not in out
+    assert "Đã nhập 1 bài" in out and "bỏ qua 1 tệp" in out
+    assert not (root / "articles/2022/03").exists() and not (root / "images").exists()
+    assert (root / "articles/2022/06/dem-nhac-chao-mung-ngay-hoi-van-hoa-cac-dan-toc.md").exists()
+    assert not any(b"root:x:0:0" in p.read_bytes() for p in root.rglob("*") if p.is_file() and p != secret
+                   and not p.is_symlink())
+
+
+def test_a_linked_photo_folder_or_legacy_file_out_of_the_folder_is_refused(root, capsys):
+    outside = root / "private"
+    write(outside, "01.jpg", jpeg())
+    write(outside, "bai-la.txt", TWO_AUTHORS)
+    old = root / "old"
+    write(old, "na-ri.txt", TWO_PHOTOS)
+    (old / "lien-ket.txt").symlink_to(outside / "bai-la.txt")
+    (old / "anh").mkdir()
+    (old / "anh" / "na-ri").symlink_to(outside, target_is_directory=True)
+    assert run_import(root, old, "--year", "2022", "--images", old / "anh") == 1
+    out = capsys.readouterr().out
+    assert f"{old.as_posix()}/lien-ket.txt:1: lỗi: tệp là liên kết trỏ ra ngoài thư mục đang nhập; không nhập" in out
+    assert f"na-ri.txt:1: lỗi: ảnh '{old.as_posix()}/anh/na-ri' là liên kết trỏ ra ngoài thư mục ảnh" in out
+    assert "Đã nhập 0 bài" in out and not (root / "articles").exists()
+
+
+def test_a_folder_named_like_a_photo_fails_that_article_only(root, capsys):
+    """`x.jpg/` used to crash the import after leaving a 0-byte article behind."""
+    old = root / "old"
+    write(old, "a.txt", TWO_PHOTOS)
+    write(old, "b.txt", TWO_AUTHORS)
+    write(old / "anh" / "a", "01.jpg", jpeg())
+    (old / "anh" / "a" / "02.jpg").mkdir()
+    (old / "anh" / "c-1.jpg").mkdir()                       # in the top folder, no article: a warning
+    assert run_import(root, old, "--year", "2022", "--images", old / "anh") == 1
+    out = capsys.readouterr().out
+    assert (f"{old.as_posix()}/a.txt:1: lỗi: ảnh '{old.as_posix()}/anh/a/02.jpg' là một thư mục, không phải tệp; "
+            "không nhập bài này — Cách sửa:") in out
+    assert f"{old.as_posix()}/anh/c-1.jpg:1: cảnh báo: ảnh là một thư mục, không phải tệp; bỏ qua" in out
+    assert "Đã nhập 1 bài (0 bài nháp cần xem lại), bỏ qua 1 tệp" in out   # the report is printed
+    assert not (root / "articles/2022/03").exists() and not (root / "images").exists()
+    assert (root / "articles/2022/06/dem-nhac-chao-mung-ngay-hoi-van-hoa-cac-dan-toc.md").exists()
+    assert leftovers(root) == []
+
+
+def test_an_article_is_written_only_after_its_photos(root, capsys):
+    """Photos that cannot be copied: no article, no half photo, and the batch goes on."""
+    old = root / "old"
+    write(old, "a.txt", TWO_PHOTOS)
+    write(old, "b.txt", TWO_AUTHORS)
+    write(old / "anh" / "a", "01.jpg", jpeg())
+    write(old / "anh" / "a", "02.png", png())
+    write(root / "images", "imported", b"a file where the photos' folder should be")
+    assert run_import(root, old, "--year", "2022", "--images", old / "anh") == 1
+    out = capsys.readouterr().out
+    assert f"{old.as_posix()}/a.txt:1: lỗi: không ghi được bài hoặc ảnh" in out
+    assert "Đã nhập 1 bài" in out
+    assert not (root / "articles/2022/03").exists()
+    assert (root / "articles/2022/06/dem-nhac-chao-mung-ngay-hoi-van-hoa-cac-dan-toc.md").exists()
+    assert leftovers(root) == []
+
+
+def test_control_characters_are_dropped_and_reported(root, capsys):
+    """A NUL or a DOS ^Z from the old database would make the front-matter unreadable (YAML refuses them)."""
+    src = write(root / "old", "nul.txt", TWO_AUTHORS.replace("Đêm nhạc", "Đêm\x00 nhạc", 1)
+                .replace("dân ca", "dân\x00 ca") + "\x1a")
+    assert run_import(root, src, "--year", "2023") == 0
+    out = capsys.readouterr().out
+    assert f"{src.as_posix()}:1: cảnh báo: tệp có ký tự điều khiển (mã 0x00), đã bỏ khi nhập" in out
+    target = root / "articles/2023/06/dem-nhac-chao-mung-ngay-hoi-van-hoa-cac-dan-toc.md"
+    text = target.read_text(encoding="utf-8")
+    assert "\x00" not in text and "\x1a" not in text
+    assert "title: Đêm nhạc chào mừng" in text and "tiết mục dân ca đặc sắc" in text

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageOps
 
 import sitebuild
-from test_images import assert_no_metadata, camera_jpeg, png_bomb
+from test_images import assert_no_metadata, camera_jpeg, deep_photos, mean_tone, png_bomb
 
 BODY = '''
 Đoạn mở đầu của bài viết.
@@ -186,3 +186,125 @@ def test_browser_picks_webp_and_tapping_opens_the_large_photo(site):
             assert response.value.status == 200 and ".1600." in page.url
         finally:
             browser.close()
+
+
+def test_impossible_photo_names_are_one_line_errors(tmp_path):
+    """NUL, a 5,000-character path, a 300-byte name: errors with file and line, no traceback."""
+    long_path = "2022/" + "a" * 5000 + ".jpg"
+    long_name = "2022/" + "ảnh" * 60 + ".jpg"      # 300 bytes in UTF-8
+    body = "\n".join(["Đoạn đầu.", "",
+                      '![](2022/a\x00b.jpg "Có NUL.")', "",
+                      f'![]({long_path} "Quá dài.")', "",
+                      f'![]({long_name} "Tên quá dài.")'])
+    articles = {"2022/ten.md": sitebuild.article(title="Tên ảnh lạ", body=body),
+                "2022/dai.md": sitebuild.article(title="Ảnh đại diện dài", image="x" * 300 + ".jpg")}
+    built = sitebuild.build(tmp_path, articles)
+    assert built.returncode != 0
+    assert "Traceback" not in built.log, built.log
+    lines = [line for line in built.log.splitlines() if ": lỗi: " in line]
+    # The reader removes the NUL from the body first (a warning at its line); what is left is a missing photo.
+    assert any("articles/2022/ten.md:10: cảnh báo: " in line and "U+0000" in line
+               for line in built.log.splitlines()), built.log
+    assert any("articles/2022/ten.md:10: lỗi: ảnh '2022/ab.jpg': không tìm thấy" in line for line in lines), built.log
+    assert any("articles/2022/ten.md:12: lỗi: ảnh '2022/aaaa" in line
+               and "đường dẫn ảnh dài quá 1024 byte — Cách sửa: đặt lại tên ảnh" in line for line in lines)
+    assert any("articles/2022/ten.md:14: lỗi: " in line and "dài quá 255 byte" in line for line in lines)
+    assert any("articles/2022/dai.md:6: lỗi: ảnh đại diện 'xxx" in line and "dài quá 255 byte" in line
+               for line in lines), built.log
+    assert all(len(line) < 600 and "\x00" not in line for line in lines)
+
+
+def test_deep_photos_are_published_with_their_tones(tmp_path):
+    """16-bit grey, grey with alpha and colour PNGs and TIFFs: the site's renditions keep the tones."""
+    photos, tones = deep_photos()
+    body = "\n\n".join(f'![](2022/{name} "Ảnh sâu {n}. Ảnh: Minh Đức")' for n, name in enumerate(photos))
+    built = sitebuild.build(tmp_path, {"2022/sau.md": sitebuild.article(title="Ảnh mười sáu bit", body=body)},
+                            images={f"2022/{name}": data for name, data in photos.items()},
+                            photos={"widths": [160, 320]})
+    assert built.returncode == 0, built.log
+    for name in photos:
+        stem = name.rsplit(".", 1)[0]
+        published = sorted((built.site / "images/2022").glob(f"{stem}.*.*"))
+        assert len(published) == 4, (name, published)   # 160 and 320, WebP and JPEG
+        for path in published:
+            assert abs(mean_tone(path) - tones[name]) < 4, (path.name, mean_tone(path), tones[name])
+
+
+def test_a_damaged_cached_rendition_is_encoded_again(tmp_path):
+    """Truncated or overwritten files in .cache/photos are found and redone, never republished."""
+    articles = {"2022/a.md": sitebuild.article(body='![](2022/a.jpg "Hội nghị. Ảnh: Minh Đức")')}
+    photos = {"2022/a.jpg": camera_jpeg(1200, 800)}
+    first = sitebuild.build(tmp_path, articles, images=photos)
+    assert first.returncode == 0, first.log
+    published = {p.name: p.read_bytes() for p in (first.site / "images/2022").iterdir()}
+    assert len(published) == 6
+    cached = sorted((tmp_path / ".cache/photos/r").rglob("*-960.webp")) + \
+        sorted((tmp_path / ".cache/photos/r").rglob("*-480.jpg"))
+    assert len(cached) == 2 and len(list((tmp_path / ".cache/photos/r").rglob("*.json"))) == 1
+    # A half-written file (as a killed copy leaves it) and one overwritten in place, same size.
+    with open(cached[0], "r+b") as f:
+        f.truncate(200)
+    size = cached[1].stat().st_size
+    cached[1].write_bytes(b"\0" * size)
+
+    again = sitebuild.build(tmp_path, articles, images=photos)
+    assert again.returncode == 0, again.log
+    assert "Ảnh images/2022/a.jpg: bản 480.jpg, 960.webp trong bộ nhớ đệm bị hỏng; đã mã hoá lại" in again.log
+    assert "mã hoá mới 1, dùng lại 0" in again.log
+    for name, data in published.items():
+        path = again.site / "images/2022" / name
+        assert path.stat().st_size == len(data), name
+        with Image.open(path) as im:
+            im.load()   # decodes whole
+    # Whole again: the next build only looks at the files' sizes and times.
+    third = sitebuild.build(tmp_path, articles, images=photos)
+    assert "mã hoá mới 0, dùng lại 1" in third.log and "bị hỏng" not in third.log
+
+
+def test_renditions_without_a_manifest_do_not_count(tmp_path):
+    """A build killed after writing renditions but before the manifest: the photo is encoded again."""
+    articles = {"2022/a.md": sitebuild.article(body='![](2022/a.jpg "Hội nghị. Ảnh: Minh Đức")')}
+    photos = {"2022/a.jpg": camera_jpeg(800, 600)}
+    assert sitebuild.build(tmp_path, articles, images=photos).returncode == 0
+    [manifest] = (tmp_path / ".cache/photos/r").rglob("*.json")
+    manifest.unlink()
+    again = sitebuild.build(tmp_path, articles, images=photos)
+    assert again.returncode == 0 and "mã hoá mới 1, dùng lại 0" in again.log, again.log
+    assert manifest.exists()
+
+
+def test_impossible_photo_names_in_a_preview(tmp_path):
+    """In a preview (serve) the page is built: the photo shows as an error, its name escaped and short."""
+    body = 'Đoạn đầu.\n\n![](2022/a\x00b.jpg "Có NUL.")\n\n![](2022/' + "b" * 3000 + '.jpg "Quá dài.")'
+    built = sitebuild.build(tmp_path, {"2022/ten.md": sitebuild.article(title="Tên ảnh lạ", body=body)},
+                            strict=False, env={"TOASOAN_PREVIEW": "1"})
+    assert built.returncode == 0, built.log
+    html = built.html("2022/01/ten-anh-la/")
+    assert "Ảnh lỗi, chưa đăng được: 2022/ab.jpg" in html and "\x00" not in html
+    assert "b" * 200 not in html and "Traceback" not in built.log
+
+
+@pytest.mark.parametrize("manifest, probe", [
+    ('{"v": 3, "files": {"480.jpg": "hỏng"}}', '{"v": 3, "max_pixels": 100000000, "entries": []}'),
+    ('[1, 2]', '{"v": 3, "max_pixels": 100000000, "entries": {"2022/a.jpg": [1, 2, 3]}}'),
+    ('{"v": 3, "files": []}', '"chữ"'),
+])
+def test_garbage_in_the_cache_is_never_trusted(tmp_path, manifest, probe):
+    articles = {"2022/a.md": sitebuild.article(body='![](2022/a.jpg "Hội nghị. Ảnh: Minh Đức")')}
+    photos = {"2022/a.jpg": camera_jpeg(800, 600)}
+    assert sitebuild.build(tmp_path, articles, images=photos).returncode == 0
+    [entry] = (tmp_path / ".cache/photos/r").rglob("*.json")
+    entry.write_text(manifest, encoding="utf-8")
+    (tmp_path / ".cache/photos/probe.json").write_text(probe, encoding="utf-8")
+    again = sitebuild.build(tmp_path, articles, images=photos)
+    assert again.returncode == 0 and "mã hoá mới 1, dùng lại 0" in again.log, again.log
+    assert len(list((again.site / "images/2022").glob("a.*"))) == 4   # 480 and 800, WebP and JPEG
+
+
+def test_the_same_picture_under_two_names_is_encoded_once(tmp_path):
+    same = camera_jpeg(800, 600)
+    articles = {"2022/a.md": sitebuild.article(title="Bài một", body='![](2022/a.jpg "Một. Ảnh: Minh Đức")'),
+                "2022/b.md": sitebuild.article(title="Bài hai", body='![](2022/b.jpg "Hai. Ảnh: Minh Đức")')}
+    built = sitebuild.build(tmp_path, articles, images={"2022/a.jpg": same, "2022/b.jpg": same})
+    assert built.returncode == 0 and "mã hoá mới 1, dùng lại 1" in built.log, built.log
+    assert len(list((built.site / "images/2022").glob("a.*"))) == len(list((built.site / "images/2022").glob("b.*"))) == 4

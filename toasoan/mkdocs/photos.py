@@ -15,7 +15,8 @@ from mkdocs.exceptions import Abort
 
 from toasoan import build as building
 from toasoan.photos.figures import LEAD_THUMB_SIZES, THUMB_SIZES, FigureExtension, picture_html
-from toasoan.photos.images import Publisher
+from toasoan.photos.images import Publisher, write_atomic
+from toasoan.photos.catalog import shown
 
 log = logging.getLogger("mkdocs.hooks.photos")
 _figures = FigureExtension()
@@ -62,7 +63,7 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     for src in _figures.misses:
-        log.warning(f"{page.file.src_uri}: ảnh '{src}' không đăng được (xem lỗi ảnh ở trên)")
+        log.warning(f"{page.file.src_uri}: ảnh '{shown(src)}' không đăng được (xem lỗi ảnh ở trên)")
     _figures.misses.clear()
     return html
 
@@ -96,10 +97,13 @@ def on_post_build(config):
         stats = publisher.finish(Path(config.site_dir))
     except RuntimeError as e:
         raise Abort(f"Dừng: {e}") from e
+    for src, damaged in stats["repaired"]:
+        # info, not a warning: nothing for a reporter to fix, and --strict must not fail on it.
+        log.info(f"Ảnh images/{src}: bản {', '.join(damaged)} trong bộ nhớ đệm bị hỏng; đã mã hoá lại")
     log.info(f"Ảnh: đăng {stats['photos']} ảnh, mã hoá mới {stats['encoded']}, "
              f"dùng lại {stats['reused']} từ bộ nhớ đệm ({stats['seconds']:.1f} s)")
     try:
-        (catalog.cache / "last-build.json").write_text(json.dumps(stats), encoding="utf-8")
+        write_atomic(catalog.cache / "last-build.json", json.dumps(stats, ensure_ascii=False).encode("utf-8"))
     except OSError:
         pass
 

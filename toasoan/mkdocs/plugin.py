@@ -18,15 +18,18 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import articles, feeds, masthead, photos, related, search
+from . import articles, buildlock, cms, feeds, masthead, photos, related, search, staging
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 STYLESHEETS = ("stylesheets/bulletin.css", "stylesheets/search.css")
 
-# Reading first; everything else uses what it read.
-ORDER = (articles, photos, related, search, feeds, masthead)
+# One build at a time (the lock first); reading next, everything else uses what it read;
+# staging last, once the final site_dir is known.
+ORDER = (buildlock, articles, photos, related, search, feeds, masthead, cms, staging)
 # The guard (articles.on_page_content) must see the page after every other handler.
-CONTENT_ORDER = (photos, related, search, feeds, masthead, articles)
+CONTENT_ORDER = (photos, related, search, feeds, masthead, cms, articles)
+# At the end: every file written, then the manifest and the swap of site/, then the lock released.
+END_ORDER = (articles, photos, related, search, feeds, masthead, cms, staging, buildlock)
 
 EVENTS = ("startup", "config", "files", "env", "page_read_source", "page_markdown",
           "page_content", "page_context", "post_build", "build_error", "shutdown")
@@ -50,6 +53,7 @@ class Plugin(BasePlugin):
     def on_startup(self, *, command, dirty):
         _run("startup", ORDER, command=command, dirty=dirty)
 
+    @event_priority(100)  # the build lock before anything else; a province's hooks see our settings
     def on_config(self, config):
         _use_theme(config)
         return _run("config", ORDER, config)
@@ -73,14 +77,15 @@ class Plugin(BasePlugin):
     def on_page_context(self, context, *, page, config, nav):
         return _run("page_context", ORDER, context, page=page, config=config, nav=nav)
 
+    @event_priority(-100)  # after a province's own hooks wrote their files: they go in the manifest
     def on_post_build(self, *, config):
-        _run("post_build", ORDER, config=config)
+        _run("post_build", END_ORDER, config=config)
 
     def on_build_error(self, *, error):
-        _run("build_error", ORDER, error=error)
+        _run("build_error", END_ORDER, error=error)
 
     def on_shutdown(self):
-        _run("shutdown", ORDER)
+        _run("shutdown", END_ORDER)
 
 
 def _use_theme(config) -> None:

@@ -40,6 +40,13 @@ _CREDIT = re.compile(r"(?:^|[\s(\[–—-])\s*ảnh(?:\s*:\s*(?P<credit>[^()\[\]
                      r"\s*[)\]]?\s*$", re.IGNORECASE)
 ILLUSTRATIVE = "minh họa"
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+# NUL and the other control characters: no file system takes them in a name
+# (NUL ends a C string), and they would break the one-line problem report.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+NAME_BYTES = 255      # one file or folder name (ext4, NTFS, APFS)
+PATH_BYTES = 1024     # the whole path below images/: far below PATH_MAX with the checkout around it
+_NAME_FIX = ("đặt lại tên ảnh ngắn gọn (dưới 100 ký tự, chỉ chữ, số, '-') rồi sửa đường dẫn trong bài, "
+             "ví dụ '2022/01/hoi-nghi.jpg'")
 _ESCAPE = re.compile(r"\\(.)")
 
 
@@ -119,6 +126,23 @@ def normalise(src: str) -> str | None:
     return "/".join(parts)
 
 
+def name_problem(src: str) -> str | None:
+    """Why a photo path can be no file name on disk (NUL, too long), or None."""
+    if _CONTROL.search(src):
+        return "đường dẫn ảnh có ký tự điều khiển (như NUL), không thể là tên tệp"
+    if len(src.encode("utf-8", "surrogatepass")) > PATH_BYTES:
+        return f"đường dẫn ảnh dài quá {PATH_BYTES} byte"
+    if any(len(part.encode("utf-8", "surrogatepass")) > NAME_BYTES for part in src.replace("\\", "/").split("/")):
+        return f"tên tệp hoặc thư mục trong đường dẫn ảnh dài quá {NAME_BYTES} byte"
+    return None
+
+
+def shown(src: str, limit: int = 160) -> str:
+    """A path as a problem report shows it: control characters escaped, cut when long."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", src)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def find_refs(body: str, first_line: int) -> list[PhotoRef]:
     """Every Markdown image in ``body`` with its line in the file; code is skipped."""
     if "![" not in body:
@@ -168,22 +192,32 @@ def check_photos(articles: list[Article], root: Path, site: SiteConfig, problems
         for ref in refs:
             ref.key = normalise(ref.src) or ""
             if not ref.key:
-                problems.error(article.path, ref.line, f"ảnh '{ref.src}' nằm ngoài thư mục images/",
+                problems.error(article.path, ref.line, f"ảnh '{shown(ref.src)}' nằm ngoài thư mục images/",
                                "chép ảnh vào images/ và ghi đường dẫn tính từ images/, "
                                "ví dụ '2022/01/hoi-nghi.jpg' (không dùng '../', '/' ở đầu hay địa chỉ web)")
                 continue
+            bad = name_problem(ref.key)
+            if bad:
+                problems.error(article.path, ref.line, f"ảnh '{shown(ref.src)}': {bad}", _NAME_FIX)
+                ref.key = ""
+                continue
             wanted.setdefault(ref.key, []).append((article, ref))
             if not ref.title or not ref.caption:
-                problems.warning(article.path, ref.line, f"ảnh '{ref.src}' chưa có chú thích",
+                problems.warning(article.path, ref.line, f"ảnh '{shown(ref.src)}' chưa có chú thích",
                                  'thêm chú thích trong ngoặc kép sau đường dẫn, ví dụ '
                                  '![](2022/01/hoi-nghi.jpg "Đại biểu dự hội nghị. Ảnh: Xuân Nghiệp")')
         first = next((r.key for r in refs if r.key), None)
         if article.image:
             key = normalise(article.image)
+            bad = name_problem(key) if key is not None else None
             if key is None:
                 problems.error(article.path, article.line_of("image"),
-                               f"ảnh đại diện '{article.image}' nằm ngoài thư mục images/",
+                               f"ảnh đại diện '{shown(article.image)}' nằm ngoài thư mục images/",
                                "ghi đường dẫn tính từ images/, ví dụ 'image: 2022/01/hoi-nghi.jpg'")
+            elif bad:
+                problems.error(article.path, article.line_of("image"),
+                               f"ảnh đại diện '{shown(article.image)}': {bad}", _NAME_FIX)
+                key = None
             else:
                 wanted.setdefault(key, []).append((article, PhotoRef(article.image, article.line_of("image"), "", "", key)))
             first = key
@@ -199,10 +233,10 @@ def check_photos(articles: list[Article], root: Path, site: SiteConfig, problems
                 fix = photo.info.fix
                 if not photo.info.sha and key.startswith(f"{site.images_dir}/"):
                     fix = f"bỏ '{site.images_dir}/' ở đầu: đường dẫn ảnh đã tính từ thư mục {site.images_dir}/"
-                problems.error(article.path, ref.line, f"ảnh '{ref.src}': {photo.info.error}", fix)
+                problems.error(article.path, ref.line, f"ảnh '{shown(ref.src)}': {photo.info.error}", fix)
             elif photo.bytes > limit:
                 problems.warning(article.path, ref.line,
-                                 f"ảnh '{ref.src}' nặng {photo.bytes / 1048576:.1f} MB "
+                                 f"ảnh '{shown(ref.src)}' nặng {photo.bytes / 1048576:.1f} MB "
                                  f"(quá {settings.max_mb:g} MB)",
                                  "thu nhỏ ảnh trước khi chép vào images/ (cạnh dài khoảng 2000–3000 điểm ảnh)")
     return catalog
@@ -273,13 +307,16 @@ def _inside(path: Path, folder: Path) -> bool:
 def _locate(images: Path, key: str) -> Path | None:
     """The file for ``key``; names stored in NFD (macOS) or with another case of the extension match too."""
     path = images / key
-    if path.is_file():
-        return path
+    try:
+        if path.is_file():
+            return path
+    except (OSError, ValueError):  # a name the system refuses: reported by check_photos
+        return None
     parent = images
     for part in key.split("/"):
         try:
             names = {unicodedata.normalize("NFC", n): n for n in os.listdir(parent)}
-        except OSError:
+        except (OSError, ValueError):
             return None
         real = names.get(part) or next((n for c, n in names.items() if c.lower() == part.lower()), None)
         if real is None:

@@ -19,7 +19,7 @@ from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from ..photos.images import Photo
-from ..photos.catalog import ILLUSTRATIVE, split_caption
+from ..photos.catalog import ILLUSTRATIVE, shown, split_caption
 
 # The article column is 35rem (bulletin.css), at most 770 px; photos run edge to edge on a phone.
 BODY_SIZES = "(min-width: 800px) 770px, 100vw"
@@ -69,7 +69,7 @@ def figure_html(photo: Photo, base: str, alt: str, title: str, lazy: bool = True
 
 def missing_html(src: str, block: bool = True) -> str:
     """What a photo that could not be published shows in a preview."""
-    text = f"Ảnh lỗi, chưa đăng được: {escape(src)}"
+    text = f"Ảnh lỗi, chưa đăng được: {escape(shown(src))}"   # no NUL or 5,000 characters in a page
     if not block:
         return f'<span class="ts-figure--missing">{text}</span>'
     return f'<figure class="ts-figure ts-figure--missing"><figcaption>{text}</figcaption></figure>'

@@ -22,7 +22,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from ..core.text import slugify
 
 # Bump when the encoding code changes: every cached rendition is then redone.
-VERSION = 2
+VERSION = 3
 FORMATS = ("webp", "jpg")
 # What a camera, a phone or an editor's export produces; HEIC needs converting first.
 ACCEPTED = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "TIFF", "BMP", "AVIF"}
@@ -117,6 +117,10 @@ class Photo:
     def cached(self, cache: Path, width: int, fmt: str) -> Path:
         return cache / "r" / self.key[:2] / f"{self.key}-{width}.{fmt}"
 
+    def manifest(self, cache: Path) -> Path:
+        """The cache entry's manifest: its renditions count only when it lists them."""
+        return cache / "r" / self.key[:2] / f"{self.key}.json"
+
 
 def output_stem(src: str) -> str:
     """Published name of a photo: each part slugified, so URLs are plain ASCII."""
@@ -145,7 +149,7 @@ def probe(path: str, max_pixels: int) -> PhotoInfo:
     except FileNotFoundError:
         return PhotoInfo(error="không tìm thấy tệp ảnh",
                          fix="kiểm tra tên tệp và thư mục (đường dẫn tính từ thư mục images/)")
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the name
         return PhotoInfo(error="không đọc được tệp ảnh (thiếu quyền đọc hoặc lỗi ổ đĩa)",
                          fix="kiểm tra quyền của tệp, hoặc chép lại ảnh vào images/")
     info = PhotoInfo(sha=hashlib.sha256(data).hexdigest())
@@ -195,15 +199,22 @@ class ProbeCache:
         self.changed = False
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
-            if data.get("v") == VERSION and data.get("max_pixels") == max_pixels:
+            if (data.get("v") == VERSION and data.get("max_pixels") == max_pixels
+                    and isinstance(data["entries"], dict)):
                 self.entries = data["entries"]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass
 
     def get(self, src: str, stat: os.stat_result) -> PhotoInfo | None:
         entry = self.entries.get(src)
-        if entry and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns:
-            return PhotoInfo(*entry[2:])
+        if (isinstance(entry, list) and len(entry) == 8 and entry[0] == stat.st_size
+                and entry[1] == stat.st_mtime_ns):
+            info = PhotoInfo(*entry[2:])
+            # An entry damaged by hand or by a disk is probed again, never trusted.
+            if all(isinstance(getattr(info, f), t) for f, t in
+                   (("sha", str), ("width", int), ("height", int), ("format", str), ("error", str), ("fix", str))):
+                if info.error or (info.sha and info.width > 0 and info.height > 0):
+                    return info
         return None
 
     def put(self, src: str, stat: os.stat_result, info: PhotoInfo) -> None:
@@ -213,7 +224,7 @@ class ProbeCache:
 
     def save(self) -> None:
         if self.changed:
-            _write_atomic(self.file, json.dumps(
+            write_atomic(self.file, json.dumps(
                 {"v": VERSION, "max_pixels": self.max_pixels, "entries": self.entries},
                 ensure_ascii=False).encode("utf-8"))
             self.changed = False
@@ -226,6 +237,11 @@ def encode(path: str, widths: list[int], settings: PhotoSettings, targets: dict)
 
     Returns the number of files written. Runs in a worker process.
     """
+    return len(_encode_all(path, widths, settings, targets))
+
+
+def _encode_all(path: str, widths: list[int], settings: PhotoSettings, targets: dict) -> dict:
+    """``encode``: returns ``{(width, fmt): [size, sha256]}`` of what it wrote."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         Image.MAX_IMAGE_PIXELS = max(settings.max_pixels, Image.MAX_IMAGE_PIXELS or 0)
@@ -237,9 +253,9 @@ def encode(path: str, widths: list[int], settings: PhotoSettings, targets: dict)
                 full_w = im.height if turned else im.width
                 scale = top / full_w
                 im.draft("RGB", (max(1, int(im.width * scale)), max(1, int(im.height * scale))))
-            image, icc = _to_srgb(ImageOps.exif_transpose(im))
+            image, icc = _to_srgb(_eight_bit(ImageOps.exif_transpose(im)))
     image.info.clear()  # never carry EXIF, XMP or comments over
-    written = 0
+    written = {}
     for width in reversed(widths):
         height = max(1, round(image.height * width / image.width))
         if image.size != (width, height):
@@ -248,9 +264,32 @@ def encode(path: str, widths: list[int], settings: PhotoSettings, targets: dict)
             out = targets.get((width, fmt))
             if out is None:
                 continue
-            _write_atomic(Path(out), _encoded(image, fmt, settings, icc))
-            written += 1
+            data = _encoded(image, fmt, settings, icc)
+            write_atomic(Path(out), data)
+            written[(width, fmt)] = [len(data), hashlib.sha256(data).hexdigest()]
     return written
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """Grey images of more than 8 bits (16-bit PNG, TIFF) scaled down to 0–255.
+
+    Pillow's convert() clips them instead, which published a 16-bit scan
+    almost white. 16-bit colour PNGs already open as 8-bit RGB(A).
+    """
+    if image.mode.startswith("I;16"):
+        image, top = image.convert("I"), 65535.0
+    elif image.mode in ("I", "F"):
+        high = image.getextrema()[1]
+        if image.mode == "F" and high <= 1.0:
+            top = 1.0          # floating point from 0 to 1
+        elif high <= 255:
+            top = 255.0        # 8-bit values kept in a wider mode
+        else:
+            top = 65535.0 if high <= 65535 else float(high)
+    else:
+        return image
+    scale = 255.0 / top
+    return image.point(lambda v: v * scale).convert("L")
 
 
 def _to_srgb(image: Image.Image) -> tuple[Image.Image, bytes | None]:
@@ -293,11 +332,106 @@ def _encoded(image: Image.Image, fmt: str, settings: PhotoSettings, icc: bytes |
     return buf.getvalue()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then a rename.
+
+    A killed process leaves at most a hidden ``.name.PID.tmp``, never a half file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# --- the rendition cache ----------------------------------------------------
+#
+# A photo's renditions count as cached only through their manifest, written
+# last (atomically) by the worker that encoded them: for each file its size,
+# SHA-256 and mtime. A build reuses an entry when every file's size and mtime
+# still match (a stat, no reading); when a file changed (truncated, written
+# over, or restored with new times) a worker hashes it, and anything that does
+# not match is encoded again. A killed build leaves no manifest, so no entry.
+
+def _name(width: int, fmt: str) -> str:
+    return f"{width}.{fmt}"
+
+
+def _read_manifest(manifest: Path) -> dict | None:
+    """name -> [size, sha256, mtime_ns], or None when the manifest is missing or not one."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        files = data["files"]
+        if data.get("v") != VERSION or not isinstance(files, dict):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    for entry in files.values():
+        if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], int)
+                and isinstance(entry[1], str) and isinstance(entry[2], int)):
+            return None
+    return files
+
+
+def _write_manifest(manifest: Path, renditions: dict, hashes: dict) -> None:
+    """``hashes``: (width, fmt) -> [size, sha256] of files already in place."""
+    files = {}
+    for (width, fmt), (size, sha) in hashes.items():
+        files[_name(width, fmt)] = [size, sha, os.stat(renditions[(width, fmt)]).st_mtime_ns]
+    write_atomic(manifest, json.dumps({"v": VERSION, "files": files}).encode("utf-8"))
+
+
+def cache_state(manifest: Path, renditions: dict) -> str:
+    """'ok' (reuse as is), 'verify' (a file changed: hash it) or 'encode' (no whole entry)."""
+    files = _read_manifest(manifest)
+    if files is None or any(_name(w, f) not in files for w, f in renditions):
+        return "encode"
+    for (width, fmt), path in renditions.items():
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return "verify"
+        entry = files[_name(width, fmt)]
+        if [stat.st_size, stat.st_mtime_ns] != [entry[0], entry[2]]:
+            return "verify"
+    return "ok"
+
+
+def ensure(path: str, widths: list[int], settings: PhotoSettings, renditions: dict,
+           manifest: str, verify: bool) -> tuple[bool, list[str]]:
+    """Make one photo's cache entry whole; returns (encoded?, names of damaged renditions).
+
+    Runs in a worker process. With ``verify``, the files are hashed against
+    the manifest first and kept when they all match.
+    """
+    damaged: list[str] = []
+    if verify:
+        files = _read_manifest(Path(manifest)) or {}
+        hashes = {}
+        for (width, fmt), out in renditions.items():
+            entry = files.get(_name(width, fmt))
+            size_sha = _hash_file(out)
+            if entry is None or size_sha != entry[:2]:
+                damaged.append(_name(width, fmt))
+            hashes[(width, fmt)] = size_sha
+        if not damaged:
+            _write_manifest(Path(manifest), renditions, hashes)  # new mtimes: a stat suffices next time
+            return False, []
+    hashes = _encode_all(path, widths, settings, renditions)
+    _write_manifest(Path(manifest), renditions, hashes)
+    return True, damaged
+
+
+def _hash_file(path: str) -> list | None:
+    try:
+        with open(path, "rb") as f:
+            sha = hashlib.file_digest(f, "sha256").hexdigest()
+            return [os.fstat(f.fileno()).st_size, sha]
+    except OSError:
+        return None
 
 
 # --- publishing -------------------------------------------------------------
@@ -312,7 +446,7 @@ class Publisher:
 
     def __init__(self, photos: list[Photo], settings: PhotoSettings, cache: Path):
         self.photos, self.settings, self.cache = photos, settings, cache
-        self.jobs: list[tuple[Photo, dict]] = []
+        self.jobs: list[tuple[Photo, tuple]] = []   # (photo, arguments of ensure)
         self.futures: list = []
         self.pool = None
         self.started = 0.0
@@ -324,20 +458,23 @@ class Publisher:
         from concurrent.futures import ProcessPoolExecutor
 
         self.started = time.perf_counter()
+        keys = set()
         for photo in self.photos:
-            targets = {(w, f): str(photo.cached(self.cache, w, f))
-                       for w in photo.widths for f in FORMATS
-                       if not photo.cached(self.cache, w, f).exists()}
-            if targets:
-                self.jobs.append((photo, targets))
+            if photo.key in keys:
+                continue   # the same picture under two names: one cache entry, made once
+            keys.add(photo.key)
+            renditions = {(w, f): str(photo.cached(self.cache, w, f)) for w in photo.widths for f in FORMATS}
+            state = cache_state(photo.manifest(self.cache), renditions)
+            if state != "ok":
+                self.jobs.append((photo, (str(photo.path), photo.widths, self.settings, renditions,
+                                          str(photo.manifest(self.cache)), state == "verify")))
         workers = min(len(self.jobs), self.settings.workers or os.cpu_count() or 1)
         if workers > 1:
             # fork is quick; a threaded process (mkdocs serve) must spawn instead.
             method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
             try:
                 self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
-                self.futures = [self.pool.submit(encode, str(p.path), p.widths, self.settings, t)
-                                for p, t in self.jobs]
+                self.futures = [self.pool.submit(ensure, *job) for _, job in self.jobs]
             except (OSError, RuntimeError):  # no process pool here (sandbox): encode in finish()
                 self.cancel()
 
@@ -345,15 +482,16 @@ class Publisher:
         """Wait, copy into ``site_dir``; raises RuntimeError naming a photo that failed."""
         import time
 
+        encoded, repaired = 0, []
         try:
-            for i, (photo, targets) in enumerate(self.jobs):
+            for i, (photo, job) in enumerate(self.jobs):
                 try:
-                    if self.pool is not None:
-                        self.futures[i].result()
-                    else:
-                        encode(str(photo.path), photo.widths, self.settings, targets)
+                    done, damaged = self.futures[i].result() if self.pool is not None else ensure(*job)
                 except Exception as e:  # a worker's error, named with its photo
                     raise RuntimeError(f"không mã hoá được ảnh images/{photo.src}: {e}") from e
+                encoded += done
+                if damaged:
+                    repaired.append((photo.src, damaged))
         finally:
             self.cancel()
         published = original = 0
@@ -368,8 +506,8 @@ class Publisher:
                     if not (target.exists() and target.stat().st_size == size):
                         target.parent.mkdir(parents=True, exist_ok=True)
                         _place(source, target)
-        return {"photos": len(self.photos), "encoded": len(self.jobs),
-                "reused": len(self.photos) - len(self.jobs),
+        return {"photos": len(self.photos), "encoded": encoded,
+                "reused": len(self.photos) - encoded, "repaired": repaired,
                 "seconds": round(time.perf_counter() - self.started, 3),
                 "original_bytes": original, "published_bytes": published}
 

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -164,14 +165,22 @@ def make_parser() -> argparse.ArgumentParser:
                      help="địa phương khi đoạn mở đầu không nêu địa phương nào (mặc định: tên tỉnh)")
     imp.add_argument("--dry-run", action="store_true", help="chỉ báo sẽ làm gì, không ghi tệp nào")
 
-    serve = commands.add_parser("serve", parents=[root], help="xem trước (mkdocs serve), hiện cả bài nháp",
+    serve = commands.add_parser("serve", parents=[root], help="xem trước (mkdocs serve) và trang viết bài /admin/",
                                 description="Chạy mkdocs serve: xem trước trang, hiện cả bài nháp và bài "
-                                "hẹn giờ, tự tải lại khi sửa bài.\n\nVí dụ:\n  toasoan serve\n"
-                                "  toasoan serve -- -a 0.0.0.0:8000")
+                                "hẹn giờ, tự tải lại khi sửa bài. Cùng lúc chạy máy chủ cục bộ của trang "
+                                "viết bài (Decap CMS, http://127.0.0.1:8000/admin/), không cần tài khoản."
+                                "\n\nVí dụ:\n  toasoan serve\n"
+                                "  toasoan serve --no-cms -- -a 0.0.0.0:8000")
+    serve.add_argument("--no-cms", dest="cms", action="store_false",
+                       help="không chạy máy chủ cục bộ của trang viết bài")
+    serve.add_argument("--cms-port", type=int, metavar="CỔNG",
+                       help="cổng của máy chủ viết bài (mặc định extra.bulletin.cms.port, 8081)")
     serve.add_argument("extra", nargs=argparse.REMAINDER, help="tuỳ chọn chuyển cho mkdocs serve, sau --")
     mk = commands.add_parser("build", parents=[root], help="dựng trang (mkdocs build --strict)",
                              description="Chạy mkdocs build --strict: dựng trang vào site/, dừng khi có "
-                             "lỗi hoặc cảnh báo.\n\nVí dụ:\n  toasoan build")
+                             "lỗi hoặc cảnh báo. site/ chỉ được thay khi dựng xong (kèm bản kê "
+                             ".toasoan-manifest.json); khi lỗi, site/ cũ giữ nguyên."
+                             "\n\nVí dụ:\n  toasoan build")
     mk.add_argument("extra", nargs=argparse.REMAINDER, help="tuỳ chọn chuyển cho mkdocs build, sau --")
     init = commands.add_parser("init", help="tạo trang cho một tòa soạn mới", description=INIT_HELP)
     init.add_argument("folder", metavar="THƯ-MỤC", help="thư mục mới của trang (chưa có, hoặc trống)")
@@ -297,10 +306,10 @@ def cmd_import(args) -> int:
     return 1 if report.problems.errors else 0
 
 
-def _mkdocs(args, command: list[str], preview: bool) -> int:
+def _mkdocs(args, command: list[str], preview: bool, env: dict | None = None) -> int:
     config = Path(args.root) / "mkdocs.yml"
     extra = [a for a in (args.extra or []) if a != "--"]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     if preview:
         env["TOASOAN_PREVIEW"] = "1"
     cmd = [sys.executable, "-m", "mkdocs", *command, "-f", str(config), *extra]
@@ -308,6 +317,46 @@ def _mkdocs(args, command: list[str], preview: bool) -> int:
         return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:
         return 0
+
+
+def cmd_serve(args) -> int:
+    """mkdocs serve, and beside it the CMS's local backend (decap-server) until serve stops."""
+    # A terminated serve (service manager, closed terminal) must leave neither mkdocs nor
+    # the backend behind: exiting through Python lets subprocess.call kill mkdocs and the
+    # `finally` below stop the backend.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
+    if not args.cms:
+        return _mkdocs(args, ["serve"], preview=True)
+    from . import cms
+    from .config import load_mkdocs
+    root = Path(args.root).resolve()
+    try:
+        settings = cms.CmsSettings.from_dict(((load_mkdocs(root).get("extra") or {}).get("bulletin") or {}).get("cms"))
+    except FileNotFoundError as e:
+        _say(f"lỗi: {e} — Cách sửa: chạy lệnh trong thư mục của trang, hoặc thêm --root THƯ-MỤC", err=True)
+        return 1
+    except cms.CmsSettingsError as e:
+        _say(f"mkdocs.yml: lỗi: {e}", err=True)
+        return 1
+    port = args.cms_port or settings.port
+    problem = cms.backend_problem(root)
+    if problem:
+        _say(f"cảnh báo: trang viết bài /admin/ không chạy: {problem} (thêm --no-cms để bỏ qua)", err=True)
+        return _mkdocs(args, ["serve"], preview=True)
+    (root / ".cache").mkdir(exist_ok=True)
+    with open(root / ".cache" / "decap-server.log", "ab") as log:
+        backend = cms.start_backend(root, port, log)
+        pid_file = root / ".cache" / "decap-server.pid"
+        pid_file.write_text(f"{backend.pid}\n", encoding="utf-8")  # its process group, for cleanup
+        _say(f"Trang viết bài: /admin/ trên trang xem trước (máy chủ cục bộ 127.0.0.1:{port}, "
+             f"nhật ký .cache/decap-server.log)", err=True)
+        try:
+            return _mkdocs(args, ["serve"], preview=True,
+                           env={"TOASOAN_CMS_URL": f"http://127.0.0.1:{port}/api/v1"})
+        finally:
+            cms.stop_backend(backend)
+            pid_file.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -325,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         return cmd_import(args)
     if args.command == "serve":
-        return _mkdocs(args, ["serve"], preview=True)
+        return cmd_serve(args)
     if args.command in ("deploy", "rollback", "releases"):
         return deploy.run(args)
     return _mkdocs(args, ["build", "--strict"], preview=False)

@@ -7,13 +7,14 @@ photos, writes the articles (never over an existing one) and reports.
 from __future__ import annotations
 
 import errno
+import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.config import SiteConfig
 from ..reading.frontmatter import FrontMatterError, decode
+from ..photos.images import write_atomic
 from ..tools.legacy import Legacy, body_markdown, parse, place_finder
 from ..tools.newarticle import canonical_place, front_matter, split_names
 from ..core.problems import Problems
@@ -57,36 +58,103 @@ class ImportReport:
                 f"ảnh: {sum(i.photos for i in written)} đã chép, {missing} còn thiếu.")
 
 
-def legacy_files(sources: list[Path]) -> list[Path]:
-    """The files to import: each file given, and every .txt below each folder given."""
+def legacy_files(sources: list[Path], problems: Problems | None = None) -> list[Path]:
+    """The files to import: each file given, and every .txt below each folder given.
+
+    Below a folder, a link that leads out of it is refused (reported to ``problems``):
+    an import never publishes a file from elsewhere on the machine.
+    """
     found: list[Path] = []
     for source in sources:
         if source.is_dir():
-            found.extend(sorted((p for p in source.rglob("*") if p.is_file()
-                                 and p.suffix.lower() == ".txt"), key=lambda p: p.as_posix()))
+            top = source.resolve()
+            for p in sorted(source.rglob("*"), key=lambda p: p.as_posix()):
+                if p.suffix.lower() != ".txt":
+                    continue
+                # rglob does not enter linked folders: only the file itself can be a link.
+                why = _refusal(p, top, "thư mục đang nhập") if p.is_symlink() else None
+                if why is not None and problems is not None:
+                    problems.error(p, 1, f"tệp {why}; không nhập",
+                                   "chép chính tệp vào thư mục đang nhập thay cho liên kết")
+                elif why is None and p.is_file():
+                    found.append(p)
         else:
             found.append(source)
     return found
 
 
+def _refusal(entry: Path, top: Path, where: str) -> str | None:
+    """Why ``entry`` is no regular file inside ``top`` (after links), or None when it is one."""
+    try:
+        real = entry.resolve(strict=True)
+    except (OSError, RuntimeError):   # a broken or looping link
+        return "là liên kết hỏng"
+    if not real.is_relative_to(top):
+        return f"là liên kết trỏ ra ngoài {where}"
+    if real.is_dir():
+        return "là một thư mục, không phải tệp"
+    if not real.is_file():
+        return "không phải tệp thường"
+    return None
+
+
 class PhotoFolder:
-    """The --images folder, listed once: photos of file ``x.txt`` are ``x/…`` or ``x-1.jpg`` …"""
+    """The --images folder, listed once: photos of file ``x.txt`` are ``x/…`` or ``x-1.jpg`` …
+
+    Every name that looks like a photo is matched, usable or not; ``refused``
+    says why one cannot be copied (a link out of the folder, a folder named
+    ``x.jpg``), so that its article is skipped rather than given the wrong photos.
+    """
+
+    WHERE = "thư mục ảnh (--images)"
 
     def __init__(self, folder: Path | None, single: bool):
         self.by_stem: dict[str, list[Path]] = {}
         self.loose: list[Path] = []
+        self.refused: dict[Path, str] = {}
         self.single = single
         if folder is None:
             return
-        for entry in sorted(folder.iterdir(), key=natural_key):
-            if entry.is_dir():
-                self.by_stem.setdefault(entry.name.lower(), []).extend(
-                    sorted((p for p in entry.iterdir() if p.suffix.lower() in IMAGE_TYPES),
-                           key=natural_key))
-            elif entry.suffix.lower() in IMAGE_TYPES:
+        self.top = folder.resolve()
+        for entry in self._list(folder) or []:
+            if entry.suffix.lower() in IMAGE_TYPES:
+                self._check(entry)
                 self.loose.append(entry)
                 base = _NUMBER_TAIL.sub("", entry.stem).lower()
                 self.by_stem.setdefault(base, []).append(entry)  # in name order already
+            elif entry.is_dir():
+                photos = self.by_stem.setdefault(entry.name.lower(), [])
+                inside = self._list(entry) if self._check_folder(entry) else None
+                if inside is None:
+                    photos.append(entry)   # the article gets the refusal
+                    continue
+                for p in inside:
+                    if p.suffix.lower() in IMAGE_TYPES:
+                        self._check(p)
+                        photos.append(p)
+
+    def _list(self, folder: Path) -> list[Path] | None:
+        try:
+            return sorted(folder.iterdir(), key=natural_key)
+        except OSError as e:
+            self.refused[folder] = f"là thư mục không đọc được ({e.strerror})"
+            return None
+
+    def _check(self, entry: Path) -> None:
+        why = _refusal(entry, self.top, self.WHERE)
+        if why is not None:
+            self.refused[entry] = why
+
+    def _check_folder(self, entry: Path) -> bool:
+        try:
+            real = entry.resolve(strict=True)
+        except (OSError, RuntimeError):
+            self.refused[entry] = "là liên kết hỏng"
+            return False
+        if not real.is_relative_to(self.top):
+            self.refused[entry] = f"là liên kết trỏ ra ngoài {self.WHERE}"
+            return False
+        return True
 
     def photos_for(self, source: Path) -> list[Path]:
         photos = self.by_stem.get(source.stem.lower())
@@ -109,8 +177,9 @@ def import_files(sources: list[Path], year: int, root: Path, site: SiteConfig, *
     problems = report.problems
     articles = out if out is not None else root / site.articles_dir
     images_root = root / site.images_dir
-    files = legacy_files(sources)
+    files = legacy_files(sources, problems)
     folder = PhotoFolder(images, single=len(files) == 1)
+    used: set[Path] = set()
     taken = _existing_slugs(articles)
     finder = place_finder(site)
     category = None
@@ -148,7 +217,16 @@ def import_files(sources: list[Path], year: int, root: Path, site: SiteConfig, *
             continue
         for note in legacy.notes:
             problems.warning(source, note.line, note.message, note.fix)
-        photos, copies, missing = _photo_paths(legacy, slug, folder.photos_for(source), source, problems)
+        found = folder.photos_for(source)
+        used.update(found[:len(legacy.captions)])   # the others are reported as unused below
+        bad = [p for p in found[:len(legacy.captions)] if p in folder.refused]
+        for photo in bad:
+            problems.error(source, 1, f"ảnh '{photo.as_posix()}' {folder.refused[photo]}; không nhập bài này",
+                           _REFUSED_FIX)
+        if bad:
+            report.done.append(Imported(source, None))
+            continue
+        photos, copies, missing = _photo_paths(legacy, slug, found, source, problems)
         text = article_text(legacy, photos, source.name, category)
         item = Imported(source, target, legacy.uncertain, len(copies), missing)
         if not dry_run:
@@ -158,10 +236,22 @@ def import_files(sources: list[Path], year: int, root: Path, site: SiteConfig, *
                 problems.warning(source, 1, f"đã có tệp {e.filename}; bỏ qua, không ghi đè",
                                  "xoá hoặc đổi tên tệp đó nếu muốn nhập lại")
                 item.path = None
+            except OSError as e:   # a full disk, a photo that vanished: this file only
+                problems.error(source, 1, f"không ghi được bài hoặc ảnh ({e.strerror or e}: "
+                               f"{e.filename or target}); không nhập bài này",
+                               "kiểm tra chỗ trống và quyền ghi của thư mục, rồi nhập lại tệp này")
+                item.path = None
         if item.path is not None:
             taken.add(slug)
         report.done.append(item)
+    for photo, why in folder.refused.items():
+        if photo not in used:
+            problems.warning(photo, 1, f"ảnh {why}; bỏ qua", _REFUSED_FIX)
     return report
+
+
+_REFUSED_FIX = ("chép chính tệp ảnh (JPEG, PNG) vào thư mục ảnh thay cho liên kết hay thư mục "
+                "cùng tên, rồi nhập lại")
 
 
 def _photo_paths(legacy: Legacy, slug: str, found: list[Path], source: Path,
@@ -210,16 +300,46 @@ def _comment(text: str) -> str:
 
 
 def _write(target: Path, text: str, copies: list[tuple[Path, str]], images_root: Path) -> None:
-    """Copy the photos, then write the article; never replace a file that differs."""
+    """Copy the photos, then write the article; never replace a file that differs.
+
+    Each file appears whole or not at all (temporary file, then rename), and
+    the article only once its photos are in place: an import that stops
+    midway leaves no article pointing at missing or half-copied photos.
+    """
+    if target.exists():
+        raise FileExistsError(errno.EEXIST, "file exists", str(target))
     for src, rel in copies:
         dest = images_root / rel
         if dest.exists() and dest.read_bytes() != src.read_bytes():
             raise FileExistsError(errno.EEXIST, "file exists", str(dest))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "x", encoding="utf-8", newline="\n") as f:  # "x": fails if it exists
+    added: list[Path] = []
+    try:
         for src, rel in copies:
             dest = images_root / rel
             if not dest.exists():
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, dest)
-        f.write(text)
+                write_atomic(dest, src.read_bytes())
+                added.append(dest)
+        _create(target, text.encode("utf-8"))
+    except BaseException:
+        for dest in added:   # photos of an article that was not written
+            dest.unlink(missing_ok=True)
+        raise
+
+
+def _create(target: Path, data: bytes) -> None:
+    """Write a new file atomically; FileExistsError when one appeared meanwhile."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        try:
+            os.link(tmp, target)   # unlike a rename, never replaces an existing file
+        except FileExistsError:
+            raise
+        except OSError:
+            # A file system without hard links: rename (checked just before, so a clash is unlikely).
+            if target.exists():
+                raise FileExistsError(errno.EEXIST, "file exists", str(target)) from None
+            os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)

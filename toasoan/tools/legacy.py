@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..core.config import SiteConfig
+from ..core.controls import CONTROL, clean_body
 from ..tools.newarticle import split_names
 from ..core.text import fold, nfc
 
@@ -81,7 +82,8 @@ def clean_lines(text: str) -> list[tuple[int, str]]:
     """Numbered non-empty lines, NFC, with every run of spaces (NBSP too) made one space."""
     out = []
     # str.split() knows NBSP and the other Unicode spaces; zero-width ones it does not.
-    text = nfc(text).replace("\u200b", " ").replace("\ufeff", " ")
+    # Control characters an old database or a DOS editor left (NUL, ^Z): invisible, and YAML refuses them.
+    text = clean_body(nfc(text).replace("\u200b", " ").replace("\ufeff", " "))[0]
     for number, line in enumerate(text.split("\n"), start=1):
         line = " ".join(line.split())
         if line:
@@ -168,6 +170,11 @@ def parse(text: str, year: int, site: SiteConfig, finder: tuple | None = None,
     fallback_authors = authors
     lines = clean_lines(text)
     notes: list[Note] = []
+    control = CONTROL.search(text)
+    if control:
+        notes.append(Note(text.count("\n", 0, control.start()) + 1,
+                          f"tệp có ký tự điều khiển (mã {ord(control.group(0)):#04x}), đã bỏ khi nhập",
+                          "không cần sửa; xem lại câu chữ quanh dòng này trong bài đã nhập"))
     if not lines:
         raise ValueError("tệp trống")
     title_line, title = lines[0]
