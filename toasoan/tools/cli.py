@@ -329,7 +329,7 @@ def cmd_serve(args) -> int:
     if not args.cms:
         return _mkdocs(args, ["serve"], preview=True)
     from . import cms
-    from .config import load_mkdocs
+    from ..core.config import load_mkdocs
     root = Path(args.root).resolve()
     try:
         settings = cms.CmsSettings.from_dict(((load_mkdocs(root).get("extra") or {}).get("bulletin") or {}).get("cms"))
