@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .frontmatter import FrontMatterError, decode, split
+from .markup import DEST, TEXT
 from .model import DRAFT, PUBLISHED, SCHEDULED, Article
 from .problems import Problems
 from .text import nfc, slugify
@@ -24,7 +25,7 @@ _UNSAFE = re.compile(
     r"<\s*(script|iframe|object|embed|style|form|base|meta|link)\b"
     r"|\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[*_`#>]+|<[^>]+>")
+_MD_NOISE = re.compile(rf"!\[{TEXT}\]{DEST}|\[({TEXT})\]{DEST}|[*_`#>]+|<[^<>]+>")
 
 
 def parse_date(value, tz) -> datetime | None:
