@@ -47,6 +47,13 @@ PAYLOADS: dict[str, object] = {
     "nested >": lambda n: "\n".join(">" * i + " a" for i in range(1, n // 200 + 1))[:n],
     "| table": lambda n: ("|a|b|\n|-|-|\n" + "|[x|*y|\n" * n)[:n],
     "list": lambda n: ("- " * 5 + "a\n") * (n // 12),
+    '![a](b "': '![a](b "', "![a]( ": lambda n: "![a](" + " " * n,
+    "``` runs": lambda n: "".join("`" * k + "a" for k in range(1, n))[:n],
+    "[[a]](": "[[a]](",
+    # Blocks just under the reader's limits, one after another: the whole body must stay cheap.
+    "[ blocks": "[" * 1400 + "\n\n", "[[[[ tiny": "[[[[\n\n", "[a]( blocks": "[a](" * 300 + "\n\n",
+    "<a blocks": "<a " * 2300 + "\n\n", "*a_ blocks": "*a_" * 3500 + "\n\n",
+    "> blocks": ">" * 7000 + "\n\n", "table 300": "|a|[b|*c|\n|-|-|-|\n" + "|[x|*y|<z|\n" * 300 + "\n",
 }
 STAGES = ("read", "photos", "relate", "search", "render")
 HEADER = "---\ntitle: Bài thử\ndate: 2022-01-13 08:30\nauthor: Xuân Nghiệp\nlocation: Ba Bể\n---\n\n"

@@ -56,3 +56,68 @@ def code_spans(text: str) -> list[tuple[int, int]]:
                 done = close_end
                 break
     return spans
+
+
+# --- How much work Python-Markdown does on a body ------------------------------
+#
+# Python-Markdown reads each "[" by walking, in Python, to its closing "]"
+# (several times: link, image, reference, footnote), and each "](" to its
+# closing ")"; an unclosed one walks to the end of the paragraph. Its other
+# inline patterns, lists, tables, block quotes and HTML blocks cost roughly
+# (markup characters) × (length) of a paragraph when the markup does not pair
+# up. Both are measured here per block (lines between blank lines), in one
+# pass, so that the reader can refuse a body before Markdown ever sees it.
+
+# Characters Markdown's inline and block patterns start from (a line break too).
+MARKS = "[]()<>*_`\\!&|{}~^\n"
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+# An escaped character ("\\[") is text to Markdown, never a bracket.
+_SQUARE = re.compile(r"\\.|[\[\]]", re.DOTALL)
+_ROUND = re.compile(r"\\.|[()]", re.DOTALL)
+
+# Limits, per block and per article. Python-Markdown walks about a million
+# characters a second (0.75 s for the bracket limit); the markup limit lets
+# through a 300-row table or a 7,000-character paragraph that is all markup,
+# and costs at most about a second. Ordinary articles stay 100 times below.
+BRACKET_LIMIT = 1_000_000
+MARKUP_LIMIT = 50_000_000
+
+
+def bracket_cost(block: str) -> int:
+    """Characters Python-Markdown walks to pair this block's "[" with "]" and "](" with ")"."""
+    cost = 0
+    if "[" in block:
+        stack: list[int] = []
+        for m in _SQUARE.finditer(block):
+            if m.group() == "[":
+                stack.append(m.start())
+            elif m.group() == "]" and stack:
+                cost += m.start() - stack.pop()
+        cost += sum(len(block) - start for start in stack)
+    if "](" in block:
+        stack = []
+        for m in _ROUND.finditer(block):
+            at = m.start()
+            if m.group() == "(":
+                stack.append(at if at and block[at - 1] == "]" else -1)
+            elif m.group() == ")" and stack:
+                start = stack.pop()
+                cost += at - start if start >= 0 else 0
+        cost += sum(len(block) - start for start in stack if start >= 0)
+    return cost
+
+
+def markup_cost(block: str) -> int:
+    """(markup characters) × (length): the work of Markdown's other patterns, as an upper bound."""
+    return sum(map(block.count, MARKS)) * len(block)
+
+
+def blocks(body: str):
+    """(offset, text) of each block of ``body``: runs of lines between blank lines."""
+    start = len(body) - len(body.lstrip("\n"))   # a block starts on its first line
+    for m in _BLOCK_BREAK.finditer(body, start):
+        if m.start() > start:
+            yield start, body[start:m.start()]
+        start = m.end()
+    if start < len(body):
+        yield start, body[start:]

@@ -22,7 +22,7 @@ LOCALE = "vi_VN"
 LANGUAGE = "vi"
 
 # The first Markdown image of a body: the lead photo when front-matter has none.
-_FIRST_IMAGE = re.compile(rf"!\[{TEXT}\]\(\s*<?([^)\s>]+)")
+_FIRST_IMAGE = re.compile(rf"!\[{TEXT}\]\(\s*+<?([^)\s>]+)")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _SAFE = "/%:@&=+$,;~-._!*'()#?"
 _IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",

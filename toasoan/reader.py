@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .frontmatter import FrontMatterError, decode, split
-from .markup import DEST, TEXT
+from .markup import BRACKET_LIMIT, DEST, MARKUP_LIMIT, TEXT, blocks, bracket_cost, markup_cost
 from .model import DRAFT, PUBLISHED, SCHEDULED, Article
 from .problems import Problems
 from .text import nfc, slugify
@@ -132,6 +132,7 @@ def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
             bad(key, f"trường '{key}' phải là một dòng chữ", f"viết '{key}: …' trên một dòng")
 
     _check_html(path, parsed.body, parsed.body_line, problems)
+    _check_markup(path, parsed.body, parsed.body_line, problems)
     if len(problems.errors) > errors_before:
         return None
 
@@ -171,6 +172,44 @@ def _check_html(path: Path, body: str, first_line: int, problems: Problems) -> N
         if not in_code and (m := _UNSAFE.search(line)):
             problems.error(path, number, f"bài có mã HTML không an toàn ('{m.group(0).strip()}')",
                            "xoá đoạn mã này; muốn nhúng video hay bản đồ, nhờ kỹ thuật viên")
+
+
+_MARKUP_FIX = ("tách đoạn thành nhiều đoạn ngắn bằng dòng trống; chia bảng hay danh sách rất dài "
+               "thành nhiều bảng, danh sách nhỏ; văn bản dán nhầm (ký tự lặp lại) thì xoá đi")
+_BRACKET_FIX = ("đóng mỗi '[' bằng ']' và mỗi '](' bằng ')'; dấu ngoặc vuông thường thì viết '\\['; "
+                "văn bản dán nhầm (ký tự lặp lại) thì xoá đi")
+
+
+def _check_markup(path: Path, body: str, first_line: int, problems: Problems) -> None:
+    """Refuse a body on which Python-Markdown would work for minutes.
+
+    Its link and emphasis patterns are quadratic when markup does not pair up
+    (150 KB of '[' took over 15 minutes); ``toasoan.markup`` measures that work
+    per block in linear time. Each block, then the whole body (twice the
+    limit), must stay under the limits; an error names the block's first line.
+    """
+    found = list(blocks(body))
+    # A block's markup cost is at most its length squared: most bodies stop here.
+    cheap = sum(len(text) ** 2 for _, text in found) <= MARKUP_LIMIT
+    costs = [(offset, bracket_cost(text) if "[" in text else 0, 0 if cheap else markup_cost(text))
+             for offset, text in found]
+    bad = [c for c in costs if c[1] > BRACKET_LIMIT or c[2] > MARKUP_LIMIT]
+    whole = not bad and (sum(c[1] for c in costs) > 2 * BRACKET_LIMIT
+                         or sum(c[2] for c in costs) > 2 * MARKUP_LIMIT)
+    if whole:  # no block alone, all of them together: name the costliest
+        bad = [max(costs, key=lambda c: c[1] / BRACKET_LIMIT + c[2] / MARKUP_LIMIT)]
+    line, counted = first_line, 0
+    for i, (offset, brackets, marks) in enumerate(bad[:5]):
+        line += body.count("\n", counted, offset)
+        counted = offset
+        where = "cả bài (đoạn nặng nhất bắt đầu ở dòng này)" if whole else "đoạn này"
+        more = f" (và {len(bad) - 5} đoạn khác như vậy)" if i == 4 and len(bad) > 5 else ""
+        if brackets / BRACKET_LIMIT >= marks / MARKUP_LIMIT:
+            problems.error(path, line, f"{where} có quá nhiều dấu '[' hoặc '](' không đóng, "
+                           f"dựng trang sẽ rất chậm{more}", _BRACKET_FIX)
+        else:
+            problems.error(path, line, f"{where} quá dài và dày ký hiệu Markdown "
+                           f"(*, _, <, |, `, [ …), dựng trang sẽ rất chậm{more}", _MARKUP_FIX)
 
 
 def find_sources(articles_dir: Path) -> list[Path]:

@@ -37,7 +37,7 @@ def _fold_table() -> dict[int, str | None]:
 
 _FOLD = _fold_table()
 _MARKUP = re.compile(
-    rf"!\[({TEXT})\]\(\s*{SRC}(?:\s+\"([^\"]*)\")?\s*\)"   # photo: keep alt text and caption
+    rf"!\[({TEXT})\]\(\s*+{SRC}(?:\s*+\"([^\"]*)\")?\s*+\)"  # photo: keep alt text and caption
     rf"|\[({TEXT})\]{DEST}"                                 # link: keep its text
     rf"|{TAG}|https?://\S+|{ATTRS}")                        # tags, addresses, attribute lists
 # Punctuation and numbers (dates, amounts: noise here) end a run of syllable pairs.

@@ -8,7 +8,8 @@ import re
 from ..markup import DEST, SRC, TEXT
 
 # Photos keep their alt text and caption ("Các đại biểu dự hội nghị. Ảnh: …").
-_IMAGE = re.compile(rf'!\[({TEXT})\]\(\s*{SRC}(?:\s+"([^"]*)")?\s*\)')
+# (Possessive spaces: "![a](" and a million spaces must not be tried a million ways.)
+_IMAGE = re.compile(rf'!\[({TEXT})\]\(\s*+{SRC}(?:\s*+"([^"]*)")?\s*+\)')
 _LINK = re.compile(rf"\[({TEXT})\]{DEST}")
 _REF_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
 _FOOTNOTE = re.compile(r"\[\^[^\[\]]+\]:?")
