@@ -85,10 +85,10 @@ def test_reader_refuses_many_blocks_together(tmp_path):
     # Each block stays under the limit; together they would still take minutes.
     block = "[" * 1200
     assert bracket_cost(block) < BRACKET_LIMIT
-    articles, problems = _read(tmp_path, "Mở đầu.\n\n" + "\n\n".join([block] * 40))
+    articles, problems = _read(tmp_path, "Mở đầu.\n\n" + "\n\n".join(["[" * 1300] + [block] * 40))
     assert articles == []
     [error] = [str(p) for p in problems.errors]
-    assert ":10: lỗi: cả bài" in error, error
+    assert ":10: lỗi: cả bài" in error, error   # the costliest block: the first
 
 
 def test_reader_accepts_long_ordinary_markup(tmp_path):
@@ -114,9 +114,17 @@ def test_build_refuses_hostile_article_quickly(tmp_path):
 
 @pytest.mark.slow
 def test_build_publishes_hostile_but_cheap_article(tmp_path):
-    """Many small blocks of unpaired markup pass the check and render inertly, fast."""
-    body = "Mở đầu.\n\n" + "[[[[ *a_ <a `x\n\n" * 10_000   # 150 KB
+    """Unpaired markup spread over many short paragraphs passes the check and renders inert, fast."""
+    body = "Mở đầu.\n\n" + ("[[[[ <a *x " + "chữ thường " * 12 + "\n\n") * 1000   # 150 KB
     built = build(tmp_path, {"2022/a.md": article(body=body)}, timeout=60)
     assert built.returncode == 0, built.log
     html = built.html("2022/01/tieu-de-thu-nghiem/")
-    assert html.count("[[[[ ") == 10_000 and "<a `x" not in html
+    assert html.count("[[[[ &lt;a *x chữ") == 1000
+
+
+def test_reader_refuses_too_much_markup_in_all(tmp_path):
+    """Dense markup renders at a few tens of KB a second: a whole body of it is refused."""
+    body = "Mở đầu.\n\n" + "".join(f"- [mục {i}](x/) **đậm** _nghiêng_\n" for i in range(6000))
+    articles, problems = _read(tmp_path, body)
+    [error] = [str(p) for p in problems.errors]
+    assert ": lỗi: cả bài có quá nhiều ký hiệu Markdown" in error and articles == []

@@ -62,25 +62,30 @@ def code_spans(text: str) -> list[tuple[int, int]]:
 #
 # Python-Markdown reads each "[" by walking, in Python, to its closing "]"
 # (several times: link, image, reference, footnote), and each "](" to its
-# closing ")"; an unclosed one walks to the end of the paragraph. Its other
-# inline patterns, lists, tables, block quotes and HTML blocks cost roughly
-# (markup characters) × (length) of a paragraph when the markup does not pair
-# up. Both are measured here per block (lines between blank lines), in one
-# pass, so that the reader can refuse a body before Markdown ever sees it.
+# closing ")"; an unclosed one walks to the end of its paragraph. Its other
+# inline patterns, nested quotes and HTML blocks cost about (unpaired markup
+# characters) × (length) of a paragraph. Beyond those quadratic paths, it
+# renders dense markup (long tables, lists) at a few tens of KB a second, so
+# the markup of a whole article is bounded too. All of it is measured here in
+# one linear pass, so that the reader can refuse a body before Markdown sees it.
 
-# Characters Markdown's inline and block patterns start from (a line break too).
-MARKS = "[]()<>*_`\\!&|{}~^\n"
-_BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+# Characters that start Markdown's inline patterns besides brackets.
+MARKS = "<>*_`&~^{"
+# Where a unit that Markdown formats on its own ends: a blank line, or the
+# line break before a list item, table row, quote or heading.
+_UNIT_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[|>#]|[-*+][ \t]|\d{1,9}[.)][ \t]))")
 # An escaped character ("\\[") is text to Markdown, never a bracket.
 _SQUARE = re.compile(r"\\.|[\[\]]", re.DOTALL)
 _ROUND = re.compile(r"\\.|[()]", re.DOTALL)
 
-# Limits, per block and per article. Python-Markdown walks about a million
-# characters a second (0.75 s for the bracket limit); the markup limit lets
-# through a 300-row table or a 7,000-character paragraph that is all markup,
-# and costs at most about a second. Ordinary articles stay 100 times below.
+# Limits per unit; a whole article may have twice as much. Python-Markdown
+# walks about a million bracket characters a second; the markup limit is a
+# 7,000-character paragraph that is all markup (about a second for "<a <a …",
+# the worst); MARKS_LIMIT markup characters and units render in a few
+# seconds. An ordinary article stays a hundred times below each.
 BRACKET_LIMIT = 1_000_000
 MARKUP_LIMIT = 50_000_000
+MARKS_LIMIT = 50_000
 
 
 def bracket_cost(block: str) -> int:
@@ -107,15 +112,25 @@ def bracket_cost(block: str) -> int:
     return cost
 
 
-def markup_cost(block: str) -> int:
+def marks(unit: str) -> int:
+    """Markup characters of a unit, brackets and parentheses included."""
+    return sum(map(unit.count, MARKS + "[]()|!"))
+
+
+def markup_cost(unit: str) -> int:
     """(markup characters) × (length): the work of Markdown's other patterns, as an upper bound."""
-    return sum(map(block.count, MARKS)) * len(block)
+    return sum(map(unit.count, MARKS)) * len(unit)
 
 
-def blocks(body: str):
-    """(offset, text) of each block of ``body``: runs of lines between blank lines."""
-    start = len(body) - len(body.lstrip("\n"))   # a block starts on its first line
-    for m in _BLOCK_BREAK.finditer(body, start):
+def units(body: str):
+    """(offset, text) of each unit of ``body`` that Markdown formats on its own.
+
+    A paragraph, or one list item, table row, quote line or heading: smaller
+    units than Markdown's at times (quote lines are joined again), which the
+    limit on a whole article covers.
+    """
+    start = len(body) - len(body.lstrip("\n"))   # a unit starts on its first line
+    for m in _UNIT_BREAK.finditer(body, start):
         if m.start() > start:
             yield start, body[start:m.start()]
         start = m.end()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .frontmatter import FrontMatterError, decode, split
-from .markup import BRACKET_LIMIT, DEST, MARKUP_LIMIT, TEXT, blocks, bracket_cost, markup_cost
+from .markup import (BRACKET_LIMIT, DEST, MARKS_LIMIT, MARKUP_LIMIT, TEXT, bracket_cost, markup_cost,
+                     marks, units)
 from .model import DRAFT, PUBLISHED, SCHEDULED, Article
 from .problems import Problems
 from .text import nfc, slugify
@@ -185,31 +186,42 @@ def _check_markup(path: Path, body: str, first_line: int, problems: Problems) ->
 
     Its link and emphasis patterns are quadratic when markup does not pair up
     (150 KB of '[' took over 15 minutes); ``toasoan.markup`` measures that work
-    per block in linear time. Each block, then the whole body (twice the
-    limit), must stay under the limits; an error names the block's first line.
+    per unit (paragraph, list item, table row…) in linear time. Each unit, then
+    the whole body (twice the limit), must stay under the limits, and so must
+    the body's markup as a whole; an error names the first line of the unit.
     """
-    found = list(blocks(body))
-    # A block's markup cost is at most its length squared: most bodies stop here.
+    found = list(units(body))
+    # A unit's markup cost is at most its length squared: most bodies stop here.
     cheap = sum(len(text) ** 2 for _, text in found) <= MARKUP_LIMIT
     costs = [(offset, bracket_cost(text) if "[" in text else 0, 0 if cheap else markup_cost(text))
              for offset, text in found]
-    bad = [c for c in costs if c[1] > BRACKET_LIMIT or c[2] > MARKUP_LIMIT]
-    whole = not bad and (sum(c[1] for c in costs) > 2 * BRACKET_LIMIT
-                         or sum(c[2] for c in costs) > 2 * MARKUP_LIMIT)
-    if whole:  # no block alone, all of them together: name the costliest
-        bad = [max(costs, key=lambda c: c[1] / BRACKET_LIMIT + c[2] / MARKUP_LIMIT)]
+    bad = [(o, b, m, "") for o, b, m in costs if b > BRACKET_LIMIT or m > MARKUP_LIMIT]
+    if not bad and (sum(c[1] for c in costs) > 2 * BRACKET_LIMIT or sum(c[2] for c in costs) > 2 * MARKUP_LIMIT):
+        # No unit alone, all of them together: name the costliest.
+        o, b, m = max(costs, key=lambda c: c[1] / BRACKET_LIMIT + c[2] / MARKUP_LIMIT)
+        bad = [(o, b, m, "cả bài (phần nặng nhất bắt đầu ở dòng này)")]
+    if not bad and 3 * len(body) > 2 * MARKS_LIMIT:  # units + marks ≤ 1.5 × length
+        total = len(found)
+        for offset, text in found:  # the unit where the count goes over the limit
+            total += marks(text)
+            if total > MARKS_LIMIT:
+                bad = [(offset, 0, 0, "cả bài")]
+                break
     line, counted = first_line, 0
-    for i, (offset, brackets, marks) in enumerate(bad[:5]):
+    for i, (offset, brackets, cost, where) in enumerate(bad[:5]):
         line += body.count("\n", counted, offset)
         counted = offset
-        where = "cả bài (đoạn nặng nhất bắt đầu ở dòng này)" if whole else "đoạn này"
         more = f" (và {len(bad) - 5} đoạn khác như vậy)" if i == 4 and len(bad) > 5 else ""
-        if brackets / BRACKET_LIMIT >= marks / MARKUP_LIMIT:
-            problems.error(path, line, f"{where} có quá nhiều dấu '[' hoặc '](' không đóng, "
+        if where == "cả bài":
+            limit = f"{MARKS_LIMIT:,}".replace(",", ".")
+            problems.error(path, line, f"cả bài có quá nhiều ký hiệu Markdown (hơn {limit} tính đến "
+                           "đoạn bắt đầu ở dòng này), dựng trang sẽ rất chậm", _MARKUP_FIX)
+        elif brackets / BRACKET_LIMIT >= cost / MARKUP_LIMIT:
+            problems.error(path, line, f"{where or 'đoạn này'} có quá nhiều dấu '[' hoặc '](' không đóng, "
                            f"dựng trang sẽ rất chậm{more}", _BRACKET_FIX)
         else:
-            problems.error(path, line, f"{where} quá dài và dày ký hiệu Markdown "
-                           f"(*, _, <, |, `, [ …), dựng trang sẽ rất chậm{more}", _MARKUP_FIX)
+            problems.error(path, line, f"{where or 'đoạn này'} quá dài và dày ký hiệu Markdown "
+                           f"(*, _, <, `, & …), dựng trang sẽ rất chậm{more}", _MARKUP_FIX)
 
 
 def find_sources(articles_dir: Path) -> list[Path]:
