@@ -73,7 +73,9 @@ def code_spans(text: str) -> list[tuple[int, int]]:
 MARKS = "<>*_`&~^{"
 # Where a unit that Markdown formats on its own ends: a blank line, or the
 # line break before a list item, table row, quote or heading.
-_UNIT_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[|>#]|[-*+][ \t]|\d{1,9}[.)][ \t]))")
+_ITEM = r"[ \t]*(?:[|>#]|[-*+][ \t]|\d{1,9}[.)][ \t])"
+_UNIT_BREAK = re.compile(rf"\n[ \t]*\n|\n(?={_ITEM})")
+_ITEM_START = re.compile(_ITEM)
 # An escaped character ("\\[") is text to Markdown, never a bracket.
 _SQUARE = re.compile(r"\\.|[\[\]]", re.DOTALL)
 _ROUND = re.compile(r"\\.|[()]", re.DOTALL)
@@ -81,11 +83,12 @@ _ROUND = re.compile(r"\\.|[()]", re.DOTALL)
 # Limits per unit; a whole article may have twice as much. Python-Markdown
 # walks about a million bracket characters a second; the markup limit is a
 # 7,000-character paragraph that is all markup (about a second for "<a <a …",
-# the worst); MARKS_LIMIT markup characters and units render in a few
-# seconds. An ordinary article stays a hundred times below each.
+# the worst); MARKS_LIMIT markup characters (see ``marks``: 5,000 list items
+# or table rows) render in a few seconds. An ordinary article stays far below.
 BRACKET_LIMIT = 1_000_000
 MARKUP_LIMIT = 50_000_000
 MARKS_LIMIT = 50_000
+ITEM_WEIGHT = 10
 
 
 def bracket_cost(block: str) -> int:
@@ -113,8 +116,10 @@ def bracket_cost(block: str) -> int:
 
 
 def marks(unit: str) -> int:
-    """Markup characters of a unit, brackets and parentheses included."""
-    return sum(map(unit.count, MARKS + "[]()|!"))
+    """Markup characters of a unit (brackets, parentheses, list markers included), and
+    ITEM_WEIGHT more when it is a list item, table row, quote or heading: Python-Markdown
+    takes about as long on one of those (a millisecond) as on ITEM_WEIGHT markup characters."""
+    return sum(map(unit.count, MARKS + "[]()|!-+")) + (ITEM_WEIGHT if _ITEM_START.match(unit) else 1)
 
 
 def markup_cost(unit: str) -> int:

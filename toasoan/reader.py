@@ -8,8 +8,8 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .frontmatter import FrontMatterError, decode, split
-from .markup import (BRACKET_LIMIT, DEST, MARKS_LIMIT, MARKUP_LIMIT, TEXT, bracket_cost, markup_cost,
-                     marks, units)
+from .markup import (BRACKET_LIMIT, DEST, ITEM_WEIGHT, MARKS_LIMIT, MARKUP_LIMIT, TEXT,
+                     bracket_cost, markup_cost, marks, units)
 from .model import DRAFT, PUBLISHED, SCHEDULED, Article
 from .problems import Problems
 from .text import nfc, slugify
@@ -200,8 +200,8 @@ def _check_markup(path: Path, body: str, first_line: int, problems: Problems) ->
         # No unit alone, all of them together: name the costliest.
         o, b, m = max(costs, key=lambda c: c[1] / BRACKET_LIMIT + c[2] / MARKUP_LIMIT)
         bad = [(o, b, m, "cả bài (phần nặng nhất bắt đầu ở dòng này)")]
-    if not bad and 3 * len(body) > 2 * MARKS_LIMIT:  # units + marks ≤ 1.5 × length
-        total = len(found)
+    if not bad and len(body) * ITEM_WEIGHT > MARKS_LIMIT:  # marks ≤ length × ITEM_WEIGHT
+        total = 0
         for offset, text in found:  # the unit where the count goes over the limit
             total += marks(text)
             if total > MARKS_LIMIT:
