@@ -91,27 +91,39 @@ MARKS_LIMIT = 50_000
 ITEM_WEIGHT = 10
 
 
-def bracket_cost(block: str) -> int:
-    """Characters Python-Markdown walks to pair this block's "[" with "]" and "](" with ")"."""
+def bracket_cost(block: str, limit: int = BRACKET_LIMIT) -> int:
+    """Characters Python-Markdown walks to pair this block's "[" with "]" and "](" with ")".
+
+    Stops counting, and returns a number above ``limit``, as soon as the
+    walks already found (open ones up to here included) pass ``limit``; and
+    after MARKS_LIMIT brackets, returning what it found so far (a body with
+    that many is refused for its markup as a whole: see ``marks``).
+    """
     cost = 0
-    if "[" in block:
-        stack: list[int] = []
-        for m in _SQUARE.finditer(block):
-            if m.group() == "[":
-                stack.append(m.start())
-            elif m.group() == "]" and stack:
-                cost += m.start() - stack.pop()
-        cost += sum(len(block) - start for start in stack)
-    if "](" in block:
-        stack = []
-        for m in _ROUND.finditer(block):
-            at = m.start()
-            if m.group() == "(":
-                stack.append(at if at and block[at - 1] == "]" else -1)
-            elif m.group() == ")" and stack:
+    for pattern, opener, closer in ((_SQUARE, "[", "]"), (_ROUND, "(", ")")):
+        if opener not in block or (opener == "(" and "](" not in block):
+            continue
+        stack: list[int] = []          # open brackets; -1: a "(" that starts no link
+        opened = started = 0           # how many real ones are open, and the sum of their starts
+        for n, m in enumerate(pattern.finditer(block)):
+            at, c = m.start(), m.group()
+            if c == opener:
+                if opener == "(" and not (at and block[at - 1] == "]"):
+                    stack.append(-1)
+                    continue
+                stack.append(at)
+                opened, started = opened + 1, started + at
+            elif c == closer and stack:
                 start = stack.pop()
-                cost += at - start if start >= 0 else 0
-        cost += sum(len(block) - start for start in stack if start >= 0)
+                if start >= 0:
+                    cost += at - start
+                    opened, started = opened - 1, started - start
+            if n % 1024 == 0:
+                if cost + opened * at - started > limit:
+                    return cost + opened * at - started
+                if n > MARKS_LIMIT:
+                    break
+        cost += opened * len(block) - started
     return cost
 
 
