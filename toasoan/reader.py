@@ -190,23 +190,24 @@ def _check_markup(path: Path, body: str, first_line: int, problems: Problems) ->
     the whole body (twice the limit), must stay under the limits, and so must
     the body's markup as a whole; an error names the first line of the unit.
     """
-    found = list(units(body))
-    # A unit's markup cost is at most its length squared: most bodies stop here.
-    cheap = sum(len(text) ** 2 for _, text in found) <= MARKUP_LIMIT
-    costs = [(offset, bracket_cost(text) if "[" in text else 0, 0 if cheap else markup_cost(text))
-             for offset, text in found]
-    bad = [(o, b, m, "") for o, b, m in costs if b > BRACKET_LIMIT or m > MARKUP_LIMIT]
+    count_marks = len(body) * ITEM_WEIGHT > MARKS_LIMIT   # marks ≤ length × ITEM_WEIGHT
+    costs, bad, total = [], [], 0
+    for offset, text in units(body):
+        brackets = bracket_cost(text) if "[" in text else 0
+        # Short units cost at most 64² each: together they can never reach 2 × MARKUP_LIMIT.
+        cost = markup_cost(text) if len(text) > 64 else 0
+        costs.append((offset, brackets, cost))
+        if brackets > BRACKET_LIMIT or cost > MARKUP_LIMIT:
+            bad.append((offset, brackets, cost, ""))
+        if count_marks:
+            total += marks(text)
+            if total > MARKS_LIMIT:  # refused anyway: the rest is not measured
+                bad = bad or [(offset, 0, 0, "cả bài")]
+                break
     if not bad and (sum(c[1] for c in costs) > 2 * BRACKET_LIMIT or sum(c[2] for c in costs) > 2 * MARKUP_LIMIT):
         # No unit alone, all of them together: name the costliest.
         o, b, m = max(costs, key=lambda c: c[1] / BRACKET_LIMIT + c[2] / MARKUP_LIMIT)
         bad = [(o, b, m, "cả bài (phần nặng nhất bắt đầu ở dòng này)")]
-    if not bad and len(body) * ITEM_WEIGHT > MARKS_LIMIT:  # marks ≤ length × ITEM_WEIGHT
-        total = 0
-        for offset, text in found:  # the unit where the count goes over the limit
-            total += marks(text)
-            if total > MARKS_LIMIT:
-                bad = [(offset, 0, 0, "cả bài")]
-                break
     line, counted = first_line, 0
     for i, (offset, brackets, cost, where) in enumerate(bad[:5]):
         line += body.count("\n", counted, offset)
