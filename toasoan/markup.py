@@ -72,8 +72,8 @@ def code_spans(text: str) -> list[tuple[int, int]]:
 # Characters that start Markdown's inline patterns besides brackets.
 MARKS = "<>*_`&~^{"
 # Where a unit that Markdown formats on its own ends: a blank line, or the
-# line break before a list item, table row, quote or heading.
-_ITEM = r"[ \t]*(?:[|>#]|[-*+][ \t]|\d{1,9}[.)][ \t])"
+# line break before a list item, table row, quote, heading or "///" block line.
+_ITEM = r"[ \t]*(?:[|>#]|///|[-*+][ \t]|\d{1,9}[.)][ \t])"   # "///": a pymdownx block (caption)
 _UNIT_BREAK = re.compile(rf"\n[ \t]*\n|\n(?={_ITEM})")
 _ITEM_START = re.compile(_ITEM)
 # An escaped character ("\\[") is text to Markdown, never a bracket.
