@@ -48,7 +48,7 @@ PAYLOADS: dict[str, object] = {
     "| table": lambda n: ("|a|b|\n|-|-|\n" + "|[x|*y|\n" * n)[:n],
     "list": lambda n: ("- " * 5 + "a\n") * (n // 12),
     '![a](b "': '![a](b "', "![a]( ": lambda n: "![a](" + " " * n,
-    "``` runs": lambda n: "".join("`" * k + "a" for k in range(1, n))[:n],
+    "``` runs": lambda n: "".join("`" * k + "a" for k in range(1, int((2 * n) ** 0.5) + 2))[:n],
     "[[a]](": "[[a]](",
     # Blocks just under the reader's limits, one after another: the whole body must stay cheap.
     "[ blocks": "[" * 1400 + "\n\n", "[[[[ tiny": "[[[[\n\n", "[a]( blocks": "[a](" * 300 + "\n\n",
