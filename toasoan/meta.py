@@ -15,13 +15,14 @@ from datetime import datetime
 from typing import Callable
 from urllib.parse import quote, urljoin
 
+from .markup import TEXT
 from .model import Article
 
 LOCALE = "vi_VN"
 LANGUAGE = "vi"
 
 # The first Markdown image of a body: the lead photo when front-matter has none.
-_FIRST_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_FIRST_IMAGE = re.compile(rf"!\[{TEXT}\]\(\s*+<?([^)\s>]+)")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _SAFE = "/%:@&=+$,;~-._!*'()#?"
 _IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
