@@ -375,11 +375,6 @@ def _check_markup(path: Path, body: str, first_line: int, problems: Problems) ->
                            f"(*, _, <, `, & …), dựng trang sẽ rất chậm{more}", _MARKUP_FIX)
 
 
-def find_sources(articles_dir: Path) -> list[Path]:
-    """Every Markdown file below ``articles_dir``, in a stable order."""
-    return sorted(p for p in articles_dir.rglob("*.md") if p.is_file())
-
-
 def read_all(articles_dir: Path, site: SiteConfig, now: datetime) -> tuple[list[Article], Problems]:
     """Read and validate every article, then check what involves several of them."""
     problems = Problems()
