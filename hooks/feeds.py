@@ -42,6 +42,7 @@ def publication(config, build) -> meta.Publication:
         share_image=publisher.get("share_image") or theme.get("logo"),
         images_dir=site.images_dir if site else "images",
         photo_url=(build.extras.get("photo_url") if build else None),
+        photo_size=(build.extras.get("photo_size") if build else None),
     )
     _state.update(build=build, pub=pub, other_urls=[])
     return pub
