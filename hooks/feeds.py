@@ -48,6 +48,13 @@ def publication(config, build) -> meta.Publication:
     return pub
 
 
+def on_config(config):
+    # This hook writes sitemap.xml itself (on_post_build): MkDocs need not render
+    # its own, and an empty override only logged "Template skipped" on every build.
+    config.theme.static_templates.discard("sitemap.xml")
+    return config
+
+
 def on_page_context(context, page, config, nav):
     build = building.current()
     if build is None:

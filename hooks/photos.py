@@ -100,7 +100,8 @@ def on_post_build(config):
     except RuntimeError as e:
         raise Abort(f"Dừng: {e}") from e
     log.info(f"Ảnh: đăng {stats['photos']} ảnh, mã hoá mới {stats['encoded']}, "
-             f"dùng lại {stats['reused']} từ bộ nhớ đệm ({stats['seconds']:.1f} s)")
+             f"dùng lại {stats['reused']} từ bộ nhớ đệm; chờ ảnh thêm {stats['waited']:.1f} s sau khi dựng trang "
+             f"(mã hoá chạy song song, {stats['seconds']:.1f} s từ lúc bắt đầu)")
     try:
         (catalog.cache / "last-build.json").write_text(json.dumps(stats), encoding="utf-8")
     except OSError:

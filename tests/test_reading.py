@@ -293,3 +293,8 @@ def test_404_page_is_styled_from_the_root_and_from_the_sub_path(browser, site, p
             assert failed == [] and not errors
         finally:
             context.close()
+
+
+def test_build_log_has_no_template_noise(site):
+    assert "Template skipped" not in site.log
+    assert (site.site / "sitemap.xml").read_text(encoding="utf-8").startswith("<?xml")
