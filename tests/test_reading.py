@@ -270,6 +270,7 @@ def test_404_page_is_styled_from_the_root_and_from_the_sub_path(browser, site, p
         failed = []
         try:
             assert page.locator("h1").inner_text() == "Không tìm thấy trang"
+            assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
             # The site's stylesheet applied: the footer is dark.
             assert page.evaluate("getComputedStyle(document.querySelector('.ts-footer')).backgroundColor") \
                 == "rgb(29, 31, 36)"
