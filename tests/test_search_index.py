@@ -120,6 +120,7 @@ def test_results_hold_every_syllable_first_and_mark_the_phrase(built):
     assert "Người dân đang làm đường" in [built.document(d)[0] for d in ids[full:]]
     ids, full, phrase = built.results("dang uy xyz")  # no article holds "xyz": none is full
     assert full == 0 and ids and not phrase
+    assert built.shown("dang uy") == built.results("dang uy")[0]  # fewer than a page: the others follow
 
 
 def test_a_capped_list_does_not_rule_a_document_out(tmp_path, monkeypatch):

@@ -237,6 +237,7 @@
     var input = form.elements.q, sectionSel = form.elements.muc, yearSel = form.elements.nam;
     var status = app.querySelector(".ts-search__status");
     var list = app.querySelector(".ts-search__results");
+    var nearList = app.querySelector(".ts-search__near");
     var more = app.querySelector(".ts-search__more");
     var closest = app.querySelector(".ts-search__closest");
     var params = new URLSearchParams(location.search);
@@ -267,7 +268,7 @@
     function run() {
       var query = input.value, id = ++current;
       if (!query.trim()) {
-        list.textContent = ""; status.textContent = ""; more.hidden = true; closest.hidden = true;
+        list.textContent = ""; nearList.textContent = ""; status.textContent = ""; more.hidden = true; closest.hidden = true;
         remember(null);
         return;
       }
@@ -275,16 +276,17 @@
       search(query, {section: sectionSel.value, year: yearSel.value}).then(function (res) {
         if (id !== current) return;
         remember(res.manifest);
-        // Results hold every syllable of the query; when none does, the closest
-        // ones are shown under their own heading.
+        // Results hold every syllable of the query. When fewer than a page do
+        // (none, or a typo that happens to be a rare real syllable), the closest
+        // others follow under their own heading, in their own list.
         var hl = {alone: {}, pairs: {}}, phrases = 0, syllables = 0;
         res.terms.forEach(function (t) {
           if (t.pair) { hl.pairs[t.folded] = 1; phrases++; } else { syllables++; if (t.alone) hl.alone[t.folded] = 1; }
         });
-        var shown = res.full ? res.ids.slice(0, res.full) : res.ids;
+        var shown = res.full >= PAGE ? res.ids.slice(0, res.full) : res.ids;
         state = {res: res, ids: shown, closest: !res.full, shown: 0, hl: hl, phrases: phrases, syllables: syllables};
-        closest.hidden = !state.closest || !shown.length;
-        list.textContent = "";
+        closest.hidden = true;
+        list.textContent = ""; nearList.textContent = "";
         return showMore(id, query);
       }).catch(function () {
         if (id !== current) return;
@@ -299,7 +301,9 @@
         if (id !== current) return;
         rows.forEach(function (row, k) {
           if (!row) return;
-          var li = node("li", "ts-result", list);
+          var near = from + k >= res.full;
+          if (near) closest.hidden = false;
+          var li = node("li", "ts-result", near ? nearList : list);
           var h = node("h2", "ts-result__title", li);
           var a = node("a", null, h);
           a.href = ROOT + row[1];
@@ -322,8 +326,9 @@
           ? "Không tìm thấy bài nào cho " + q + ". Hãy thử từ khác, có dấu hoặc không dấu."
           : state.closest
             ? "Không bài nào có đủ các từ " + q + ". Dưới đây là " + all.length + " bài gần đúng nhất."
-            : all.length + (state.syllables > 1 ? " bài có đủ các từ " : " bài có từ ") + q
-              + (state.phrases ? ", " + matched + " bài có đúng cụm từ" : "");
+            : res.full + (state.syllables > 1 ? " bài có đủ các từ " : " bài có từ ") + q
+              + (state.phrases ? ", " + matched + " bài có đúng cụm từ" : "")
+              + (all.length > res.full ? "; sau đó là " + (all.length - res.full) + " bài gần đúng" : "");
         if (all.length && state.shown < all.length) status.textContent += " (đang hiện " + state.shown + ")";
         more.hidden = state.shown >= all.length;
         app.removeAttribute("aria-busy");

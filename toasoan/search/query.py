@@ -13,6 +13,7 @@ from .encoding import get_varint
 from .tokens import fold_syllable, segments, term_check, term_hash, variant_hash
 
 MISMATCH = 0.45  # weight of another spelling when the query has diacritics
+PAGE = 10        # results the page shows at a time
 
 
 def query_terms(text: str) -> list[tuple[str, str]]:
@@ -69,6 +70,12 @@ class Index:
     def search(self, text: str) -> list[int]:
         """Document ids, best first: those holding every syllable, then the others."""
         return self.results(text)[0]
+
+    def shown(self, text: str) -> list[int]:
+        """What the search page lists: articles holding every syllable, followed
+        (under "Bài gần đúng nhất") by the closest others when fewer than a page do."""
+        ids, full, _ = self.results(text)
+        return ids[:full] if full >= PAGE else ids
 
     def results(self, text: str) -> tuple[list[int], int, set[int]]:
         """(ids best first, how many hold every syllable, ids holding the whole phrase).
