@@ -240,6 +240,14 @@
     var nearList = app.querySelector(".ts-search__near");
     var more = app.querySelector(".ts-search__more");
     var closest = app.querySelector(".ts-search__closest");
+    if (!nearList || !closest) {  // a search page from an older build: add them
+      closest = node("h2", "ts-search__closest");
+      closest.textContent = "Bài gần đúng nhất";
+      closest.hidden = true;
+      list.after(closest);
+      nearList = node("ol", "ts-search__results ts-search__near");
+      closest.after(nearList);
+    }
     var params = new URLSearchParams(location.search);
     var timer = 0, lastInput = performance.now(), current = 0, state = null;
 
