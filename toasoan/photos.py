@@ -98,6 +98,11 @@ class Catalog:
         photo = self.find(src)
         return photo.url(photo.largest, "jpg") if photo is not None else None
 
+    def share_size(self, src: str) -> tuple[int, int] | None:
+        """(width, height) of the picture ``share_url`` names: Zalo and Facebook want both."""
+        photo = self.find(src)
+        return (photo.largest, photo.height_for(photo.largest)) if photo is not None and photo.widths else None
+
     def used_by(self, articles: list[Article]) -> list[Photo]:
         """The usable photos of these articles (each once): what the site publishes."""
         keys = {}

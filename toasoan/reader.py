@@ -178,6 +178,11 @@ def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
     slug = slugify(data.get("slug") or title)
     if slug == "index":  # would replace the month's archive page
         slug = ""
+    if re.fullmatch(r"\d\d", slug):  # would replace a day page, e.g. 2026/11/20/
+        problems.error(path, lines.get("slug", lines.get("title", 1)),
+                       f"đường dẫn (slug) '{slug}' chỉ gồm hai chữ số, trùng với trang tin theo ngày",
+                       "thêm dòng 'slug: ten-bai-viet' có chữ, ví dụ 'slug: so-lieu-ngay-" + slug + "'")
+        return None
     if not slug:
         problems.error(path, lines.get("slug", lines.get("title", 1)),
                        "không tạo được đường dẫn (slug) từ tiêu đề",
