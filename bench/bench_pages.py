@@ -107,7 +107,7 @@ def row(name: str, gzip: bool, t) -> str:
 
 
 def screenshots(browser, base: str, pages: dict[str, str], folder: Path) -> None:
-    """The first screen of the front page and of an article, as a reader sees it."""
+    """The first screen of the front page, an article and the archive, as a reader sees it."""
     from io import BytesIO
 
     from PIL import Image
@@ -116,7 +116,9 @@ def screenshots(browser, base: str, pages: dict[str, str], folder: Path) -> None
     for size, viewport, scale in (("phone", PHONE, 2), ("desktop", DESKTOP, 1)):
         context = new_context(browser, viewport, device_scale_factor=scale)
         page = context.new_page()
-        for name, url in (("front", pages["front page"]), ("article", pages["article"])):
+        for name, url in (("front", pages["front page"]), ("article", pages["article"]), ("archive", "luu-tru/")):
+            if name == "archive" and size == "desktop":
+                continue  # the README shows the archive on a phone only
             page.goto(base + url)
             page.wait_for_load_state("networkidle")
             image = Image.open(BytesIO(page.screenshot(type="png")))

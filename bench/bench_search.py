@@ -12,7 +12,13 @@ known-item test on real news, beside Pagefind's defaults on the same sites.
    a host without compression sends) and gzip (a host that compresses text).
 2. Real news (/work/shared/corpus): a site of its 2,653 articles; each of the
    200 original titles, folded (no diacritics, đ→d), must find its article in
-   the first 3 results.
+   the first 3 results. Then four sets of queries made here from the corpus
+   with a fixed seed (none is stored in the repository), each must find its
+   article: 200 fragments of body text typed without diacritics (first 3),
+   100 partial titles (first 5), 100 titles in mixed case, decomposed (NFD)
+   or half-accented (first 3), 50 folded titles with one typo (first 5).
+   ``--old-js FILE`` also runs ours with another search.js (e.g. the one before
+   a change, from ``git show REV:docs/javascripts/search.js``), to compare.
 3. Pagefind 1.5 with its defaults on the same built sites (only article pages
    given to it, which helps it), searched through its JS API, first 5 results'
    data loaded, as its UI does.
@@ -24,6 +30,7 @@ import argparse
 import gzip as gzip_module
 import json
 import os
+import random
 import re
 import shutil
 import statistics
@@ -36,6 +43,8 @@ from urllib.parse import quote_plus
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
+import unicodedata  # noqa: E402
+
 import sitebuild  # noqa: E402
 from gen_corpus import CORPUS, generate  # noqa: E402
 from toasoan.core.text import fold, slugify  # noqa: E402
@@ -44,6 +53,7 @@ from webserver import serve  # noqa: E402
 QUERIES = ["to chuc", "bac kan", "dang uy", "nông thôn mới", "Chợ Đồn"]
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 reindexing = only_pagefind = False
+old_js: Path | None = None
 PAGEFIND_GLOB = "20[0-9][0-9]/[0-9][0-9]/*/index.html"  # article pages only
 
 
@@ -222,35 +232,110 @@ def corpus_site(work: Path, rebuild: bool) -> tuple[Path, list[dict], dict]:
     return root, rows, info
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w]+", text)
+
+
+def query_sets(rows: list[dict], seed: int = 14) -> dict[str, tuple[int, list[tuple[str, str]]]]:
+    """{name: (first k results, [(query, article id)])}, made from the corpus with a fixed seed."""
+    rng = random.Random(seed)
+    originals = [r for r in rows if r["title_source"] == "original"]
+    sets: dict[str, tuple[int, list[tuple[str, str]]]] = {
+        "whole titles, folded": (3, [(fold(r["title"]), r["id"]) for r in originals])}
+    fragments = []
+    for r in rng.sample(rows, len(rows)):
+        paragraphs = [w for w in (_words(p) for p in r["paragraphs"]) if len(w) >= 12]
+        if not paragraphs:
+            continue
+        words = rng.choice(paragraphs)
+        n = rng.randint(4, 6)
+        start = rng.randrange(0, len(words) - n)
+        fragments.append((fold(" ".join(words[start:start + n])), r["id"]))
+        if len(fragments) == 200:
+            break
+    sets["body fragments, no diacritics"] = (3, fragments)
+    partial = []
+    for r in rng.sample(originals, len(originals)):
+        words = _words(r["title"])
+        if len(words) < 6:
+            continue
+        n = rng.randint(3, min(5, len(words) - 2))
+        start = rng.randrange(0, len(words) - n + 1)
+        partial.append((" ".join(words[start:start + n]).lower(), r["id"]))
+        if len(partial) == 100:
+            break
+    sets["partial titles"] = (5, partial)
+    mixed = []
+    for i, r in enumerate(rng.sample(originals, 100)):
+        words = r["title"].split()
+        kind = i % 3
+        if kind == 0:    # random capitals
+            words = [w.upper() if rng.random() < .5 else w.lower() for w in words]
+        elif kind == 1:  # decomposed, as some keyboards send it
+            words = [unicodedata.normalize("NFD", w) for w in words]
+        else:            # half the words typed without their accents
+            words = [fold(w) if rng.random() < .5 else w for w in words]
+        mixed.append((" ".join(words), r["id"]))
+    sets["mixed case / NFD / half-accented"] = (3, mixed)
+    typos = []
+    for r in rng.sample(originals, len(originals)):
+        words = fold(r["title"]).split()
+        long = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
+        if not long:
+            continue
+        i = rng.choice(long)
+        w, at = words[i], rng.randrange(1, len(words[i]) - 1)
+        how = rng.randrange(3)
+        words[i] = (w[:at] + w[at + 1:] if how == 0 else                            # a letter left out
+                    w[:at] + w[at + 1] + w[at] + w[at + 2:] if how == 1 else        # two letters swapped
+                    w[:at] + rng.choice("aeiouhnmtc".replace(w[at], "")) + w[at + 1:])  # one wrong letter
+        typos.append((" ".join(words), r["id"]))
+        if len(typos) == 50:
+            break
+    sets["one typo (folded title)"] = (5, typos)
+    return sets
+
+
 def known_item(work: Path, rebuild: bool, pagefind: bool, browser) -> None:
     root, rows, info = corpus_site(work, rebuild)
-    originals = [r for r in rows if r["title_source"] == "original"]
-    print(f"\n## Known-item test: {len(originals)} original titles typed without diacritics, "
-          f"among {info['docs']:,} real articles")
+    sets = query_sets(rows)
+    print(f"\n## Known-item tests on {info['docs']:,} real articles (queries made from the corpus, seed 14)")
     print(f"mkdocs build {info['build_s']} s, search index {info['index_s']} s, {info['index_mb']} MB")
     if pagefind:
         run_pagefind(root / "site")
     engines = ([("ours", ours_query)] if not only_pagefind else []) + \
-        ([("Pagefind defaults", pagefind_query)] if pagefind else [])
+        ([("ours, old search.js", ours_query)] if old_js and not only_pagefind else []) + \
+        ([("Pagefind 1.5 defaults", pagefind_query)] if pagefind else [])
+    table: dict[str, dict[str, str]] = {}
+    script = root / "site" / "javascripts" / "search.js"
+    current = script.read_bytes()
     with serve(root / "site", prefix="/bao/") as base:
         for name, fn in engines:
-            found, raw, gz, ms, misses = 0, [], [], [], []
-            for r in originals:
-                q = fold(r["title"])
-                res = fn(browser, base, q, typed=False) if fn is ours_query else fn(browser, base, q)
-                want = f"/{slugify(r['id'])}/"
-                if any(u.endswith(want) for u in res["urls"][:3]):
-                    found += 1
-                else:
-                    misses.append(r["title"])
-                raw.append(res["raw"])
-                gz.append(res["gz"])
-                ms.append(res["ms"])
-            print(f"{name}: {found}/{len(originals)} in the first 3; per query raw median {kb(statistics.median(raw))}, "
-                  f"max {kb(max(raw))}; gzip median {kb(statistics.median(gz))}, max {kb(max(gz))}; "
-                  f"over 300 KB raw: {sum(1 for x in raw if x > 300_000)}; ms median {statistics.median(ms):.0f}")
-            for t in misses[:10]:
-                print(f"   missed: {t}")
+            script.write_bytes(old_js.read_bytes() if "old" in name else current)
+            gz, misses = [], []
+            for set_name, (k, queries) in sets.items():
+                found = 0
+                for q, doc_id in queries:
+                    res = fn(browser, base, q, typed=False) if fn is ours_query else fn(browser, base, q)
+                    if any(u.endswith(f"/{slugify(doc_id)}/") for u in res["urls"][:k]):
+                        found += 1
+                    elif len(misses) < 5:
+                        misses.append(f"{set_name}: {q}")
+                    gz.append(res["gz"])
+                table.setdefault(set_name, {})[name] = f"{found}/{len(queries)}"
+                print(f"  {name} · {set_name} (first {k}): {found}/{len(queries)}", flush=True)
+            table.setdefault("gzip per query, median", {})[name] = kb(statistics.median(gz))
+            table.setdefault("gzip per query, max", {})[name] = kb(max(gz))
+            for m in misses:
+                print(f"   missed: {m}")
+    script.write_bytes(current)
+    names = [n for n, _ in engines]
+    print("\n| query set | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for set_name, cells in table.items():
+        k = sets[set_name][0] if set_name in sets else None
+        label = f"{set_name} (first {k})" if k else set_name
+        print(f"| {label} | " + " | ".join(cells.get(n, "–") for n in names) + " |")
 
 
 def main(argv=None) -> None:
@@ -263,9 +348,10 @@ def main(argv=None) -> None:
     ap.add_argument("--only-pagefind", action="store_true", help="known-item test: Pagefind only")
     ap.add_argument("--skip-corpus", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")
+    ap.add_argument("--old-js", type=Path, help="also run ours with this search.js, to compare")
     args = ap.parse_args(argv)
-    global reindexing, only_pagefind
-    reindexing, only_pagefind = args.reindex, args.only_pagefind
+    global reindexing, only_pagefind, old_js
+    reindexing, only_pagefind, old_js = args.reindex, args.only_pagefind, args.old_js
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)

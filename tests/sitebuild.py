@@ -58,8 +58,12 @@ def config(root: Path, **bulletin) -> dict:
 
 
 def build(root: Path, articles: dict[str, str | bytes], *, images: dict[str, bytes] | None = None,
-          strict: bool = True, env: dict | None = None, cfg: dict | None = None, **bulletin) -> Built:
-    """Write articles (path -> text) below root/articles and run `mkdocs build`."""
+          strict: bool = True, env: dict | None = None, cfg: dict | None = None,
+          timeout: float | None = None, **bulletin) -> Built:
+    """Write articles (path -> text) below root/articles and run `mkdocs build`.
+
+    ``timeout`` (seconds) stops a build that hangs: the test fails instead of waiting.
+    """
     root.mkdir(parents=True, exist_ok=True)
     for rel, text in articles.items():
         path = root / "articles" / rel
@@ -76,5 +80,5 @@ def build(root: Path, articles: dict[str, str | bytes], *, images: dict[str, byt
     cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml")]
     if strict:
         cmd.append("--strict")
-    proc = subprocess.run(cmd, cwd=root, env=run_env, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=root, env=run_env, capture_output=True, text=True, timeout=timeout)
     return Built(root, proc.returncode, proc.stdout + proc.stderr)

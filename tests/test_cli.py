@@ -237,3 +237,12 @@ def test_front_matter_values_read_back(value):
     names = [value, "Hoàng Anh"]
     data = split(front_matter([("title", value), ("author", names)]) + "\nThân bài.\n").data
     assert data["title"] == value and data["author"] == names
+
+
+def test_check_reports_a_block_markdown_would_stall_on(root, capsys):
+    write_articles(root, {"2022/ngoac.md": article(body="Mở đầu.\n\n" + "[a](" * 40_000)})
+    started = time.perf_counter()
+    assert main(["check", "--root", str(root)]) == 1
+    assert time.perf_counter() - started < 30
+    out = capsys.readouterr().out
+    assert f"{(root / 'articles/2022').as_posix()}/ngoac.md:10: lỗi: đoạn này có quá nhiều dấu '['" in out

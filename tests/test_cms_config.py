@@ -171,7 +171,7 @@ def test_serve_runs_the_local_backend_and_stops_it(tmp_path):
         config = None
         while time.monotonic() < deadline:
             try:
-                config = yaml.safe_load(_get(f"http://127.0.0.1:{web}/bao-bac-kan/admin/config.yml"))
+                config = yaml.safe_load(_get(f"http://127.0.0.1:{web}/bao-thu/admin/config.yml"))
                 break
             except OSError:
                 time.sleep(0.5)

@@ -34,6 +34,13 @@ ARTICLES = {
     "a/dang-lam.md": article(
         title="Người dân đang làm đường giao thông nông thôn", date="2024-06-01 08:00",
         category="Xã hội", body="Con đường đang được mở rộng."),
+    # "hội nghị" as a phrase (also in a-to-chuc's body), and both syllables apart.
+    "b/hoi-nghi.md": article(
+        title="Huyện Chợ Mới họp hội nghị sơ kết", date="2021-03-01 08:00", category="Xã hội",
+        body="Buổi họp diễn ra trong một buổi sáng."),
+    "b/le-hoi.md": article(
+        title="Lễ hội mùa xuân ở Na Rì", date="2021-02-01 08:00", category="Văn hóa",
+        body="Du khách hỏi thăm về lễ hội. Nhiều người đề nghị giữ nếp cũ."),
 }
 
 
@@ -116,8 +123,8 @@ def test_old_and_new_tone_placement(page):
 def test_result_shows_date_section_excerpt_and_highlight(page, base):
     titles(page, "dang uy")
     first = page.locator(".ts-result").first
-    assert first.locator(".ts-result__meta").inner_text() == "04/05/2023 · Chính trị"
-    assert first.locator("mark").first.inner_text() == "Đảng"
+    assert first.locator(".ts-result__meta").inner_text() == "04/05/2023 · Chính trị · Có đúng cụm từ"
+    assert first.locator("mark").first.inner_text() == "Đảng ủy"
     href = first.locator("a").get_attribute("href")
     assert href == base + "2023/05/dang-uy-xa-nam-mau-hoc-tap-nghi-quyet/"
     assert "q=dang+uy" in page.url
@@ -140,8 +147,65 @@ def test_header_form_goes_to_search_page(browser, base):
 
 
 def test_build_writes_the_index_and_the_search_page(site):
-    assert "Tìm kiếm: chỉ mục 6 bài" in site.log
+    assert "Tìm kiếm: chỉ mục 8 bài" in site.log
     manifest = (site.site / "search" / "manifest.json").read_text(encoding="utf-8")
-    assert '"documents":6' in manifest
+    assert '"documents":8' in manifest
     html = site.html("tim-kiem/")
     assert 'id="ts-search"' in html and "javascripts/search.js" in html
+
+
+def status(page) -> str:
+    return page.locator(".ts-search__status").first.inner_text()
+
+
+def main_titles(page) -> list[str]:
+    """Results holding every syllable (the closest others are in .ts-search__near)."""
+    return page.locator(".ts-search__results:not(.ts-search__near) .ts-result__title").all_inner_texts()
+
+
+def near_titles(page) -> list[str]:
+    return page.locator(".ts-search__near .ts-result__title").all_inner_texts()
+
+
+def test_counts_say_how_many_hold_every_syllable_and_the_phrase(page):
+    titles(page, "hoi nghi")
+    found = main_titles(page)
+    # Three articles hold both syllables; two hold the phrase "hội nghị". Fewer
+    # than a page: the one holding "nghị" alone follows, under its own heading.
+    assert status(page) == "3 bài có đủ các từ «hoi nghi», 2 bài có đúng cụm từ; sau đó là 1 bài gần đúng"
+    assert set(found) == {"Ban Tổ chức Tỉnh ủy triển khai nhiệm vụ năm 2024",
+                          "Huyện Chợ Mới họp hội nghị sơ kết", "Lễ hội mùa xuân ở Na Rì"}
+    assert found[-1] == "Lễ hội mùa xuân ở Na Rì"  # syllables apart: last
+    phrase = {page.locator(".ts-result").nth(i).locator(".ts-result__title").inner_text()
+              for i in range(3) if page.locator(".ts-result").nth(i).locator(".ts-result__phrase").count()}
+    assert phrase == {"Ban Tổ chức Tỉnh ủy triển khai nhiệm vụ năm 2024", "Huyện Chợ Mới họp hội nghị sơ kết"}
+    assert page.locator(".ts-search__closest").is_visible()
+    assert near_titles(page) == ["Đảng ủy xã Nam Mẫu học tập nghị quyết"]
+
+
+def test_lone_syllables_of_a_phrase_are_not_highlighted(page):
+    titles(page, "hoi nghi")
+    marks = page.locator(".ts-result mark").all_inner_texts()
+    assert marks and all(m.lower() == "hội nghị" for m in marks), marks
+    titles(page, "dang uy")
+    found = main_titles(page)
+    marks = page.locator(".ts-result mark").all_inner_texts()
+    assert marks and all(m.lower() == "đảng ủy" for m in marks), marks
+    # "Tỉnh ủy … Đảng" holds both syllables apart: counted, not marked as the phrase;
+    # "đang" (one syllable of the query) is only a close match, and not highlighted.
+    assert status(page) == "2 bài có đủ các từ «dang uy», 1 bài có đúng cụm từ; sau đó là 1 bài gần đúng"
+    assert "Người dân đang làm đường giao thông nông thôn" not in found
+    assert near_titles(page) == ["Người dân đang làm đường giao thông nông thôn"]
+
+
+def test_one_syllable_query_highlights_the_syllable(page):
+    titles(page, "lúa")
+    assert page.locator(".ts-result mark").all_inner_texts() == ["lúa", "lúa"]
+    assert status(page) == "1 bài có từ «lúa»"
+
+
+def test_closest_matches_under_their_own_heading(page):
+    found = titles(page, "lễ hội thuyền")  # no article holds "thuyền"
+    assert status(page).startswith("Không bài nào có đủ các từ «lễ hội thuyền». Dưới đây là ")
+    assert page.locator(".ts-search__closest").is_visible()
+    assert found[0] == "Lễ hội mùa xuân ở Na Rì"

@@ -112,6 +112,30 @@ def test_postings_are_capped_best_first(tmp_path, monkeypatch):
     assert index.document(found[0])[0] == "Lúa vàng"  # in the title: kept and first
 
 
+def test_results_hold_every_syllable_first_and_mark_the_phrase(built):
+    ids, full, phrase = built.results("dang uy")
+    # "đang" alone is not "đảng ủy": that article comes after the one full match.
+    assert full == 1 and [built.document(d)[0] for d in ids[:full]] == ["Đảng ủy xã học tập nghị quyết"]
+    assert phrase == set(ids[:1])
+    assert "Người dân đang làm đường" in [built.document(d)[0] for d in ids[full:]]
+    ids, full, phrase = built.results("dang uy xyz")  # no article holds "xyz": none is full
+    assert full == 0 and ids and not phrase
+    assert built.shown("dang uy") == built.results("dang uy")[0]  # fewer than a page: the others follow
+
+
+def test_a_capped_list_does_not_rule_a_document_out(tmp_path, monkeypatch):
+    # "lúa" is in every article but keeps only 5 postings; "vàng" is in one that
+    # the capped list dropped: it still holds every syllable for the count.
+    monkeypatch.setattr(index_module, "KEEP", 5)
+    monkeypatch.setattr(index_module, "KEEP_VARIANT", 1)
+    docs = [doc(f"Bài {i}", "lúa " * (2 + i % 3) + "ruộng") for i in range(20)]
+    docs.append(doc("Chợ phiên", "lúa vàng"))
+    write_index(tmp_path / "s", docs, [])
+    index = Index(tmp_path / "s")
+    ids, full, _ = index.results("lua vang")
+    assert index.document(ids[0])[0] == "Chợ phiên" and full >= 1
+
+
 def test_no_documents(tmp_path):
     write_index(tmp_path / "s", [], [])
     assert Index(tmp_path / "s").search("bac kan") == []

@@ -68,7 +68,7 @@ def prepare(root: Path, site: SiteConfig, preview: bool = False,
     chosen = resolve_related(shown, Problems())  # links to hidden articles drop out here
     photos = check_photos(articles, root, site, problems)
     build = Build(site, root, articles, shown, Archive(shown, site, names), problems, preview, chosen)
-    build.extras.update(photos=photos, photo_url=photos.share_url)
+    build.extras.update(photos=photos, photo_url=photos.share_url, photo_size=photos.share_size)
     return build
 
 

@@ -16,7 +16,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from toasoan import build as building
-from toasoan.reading.archive import KIND_LABEL, front_page
+from toasoan.reading.archive import CALENDAR_URL, KIND_LABEL, day_url, front_page
 from toasoan.core.config import ConfigError, SiteConfig
 from toasoan.core.dates import DAY, LONG, SHORT, vn_date
 from toasoan.core.problems import Problems
@@ -28,6 +28,7 @@ _PAGES = ("tim-kiem.md",)   # pages every site has, shipped with the package
 _command = "build"
 _pages: dict[str, object] = {}   # src_uri -> Article or ListingPage
 _guard: Sanitizer | None = None
+CALENDAR_SRC = CALENDAR_URL + "index.md"
 
 
 def on_startup(command, dirty):
@@ -80,10 +81,14 @@ def on_files(files, config):
         files.append(File.generated(config, page.src_uri, content="",
                                     inclusion=InclusionLevel.NOT_IN_NAV))
         _pages[page.src_uri] = page
+    if files.get_file_from_path(CALENDAR_SRC) is None:
+        files.append(File.generated(config, CALENDAR_SRC, content="", inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
 
 def on_page_read_source(page, config):
+    if page.file.src_uri == CALENDAR_SRC and building.current() is not None:
+        return "---\ntemplate: calendar.html\ntitle: Lưu trữ\nhide: [navigation, toc]\n---\n"
     article = _pages.get(page.file.src_uri)
     if article is not None and hasattr(article, "body"):
         # An empty YAML block stops MkDocs reading "Key: value" lines as metadata.
@@ -151,6 +156,10 @@ def on_env(env, config, files):
     env.filters["vn_day"] = lambda dt: vn_date(dt, DAY)
     env.filters["vn_short"] = lambda dt: vn_date(dt, SHORT)
     env.globals["kind_label"] = KIND_LABEL
+    env.globals["day_url"] = day_url
+    env.globals["calendar_url"] = CALENDAR_URL
+    # The 404 page has no page context: it reads the latest articles from here.
+    env.globals["latest_articles"] = lambda count: build.archive.latest(count) if build else []
     env.globals["listing_url"] = lambda kind, name: (
         (l.base_url if (l := build.archive.listing(kind, name)) else None) if build else None)
     env.globals["section_name"] = lambda slug: next(

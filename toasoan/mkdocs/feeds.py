@@ -42,9 +42,17 @@ def publication(config, build) -> meta.Publication:
         share_image=publisher.get("share_image") or theme.get("logo"),
         images_dir=site.images_dir if site else "images",
         photo_url=(build.extras.get("photo_url") if build else None),
+        photo_size=(build.extras.get("photo_size") if build else None),
     )
     _state.update(build=build, pub=pub, other_urls=[])
     return pub
+
+
+def on_config(config):
+    # This hook writes sitemap.xml itself (on_post_build): MkDocs need not render
+    # its own, and an empty override only logged "Template skipped" on every build.
+    config.theme.static_templates.discard("sitemap.xml")
+    return config
 
 
 def on_page_context(context, page, config, nav):

@@ -101,7 +101,8 @@ def on_post_build(config):
         # info, not a warning: nothing for a reporter to fix, and --strict must not fail on it.
         log.info(f"Ảnh images/{src}: bản {', '.join(damaged)} trong bộ nhớ đệm bị hỏng; đã mã hoá lại")
     log.info(f"Ảnh: đăng {stats['photos']} ảnh, mã hoá mới {stats['encoded']}, "
-             f"dùng lại {stats['reused']} từ bộ nhớ đệm ({stats['seconds']:.1f} s)")
+             f"dùng lại {stats['reused']} từ bộ nhớ đệm; chờ ảnh thêm {stats['waited']:.1f} s sau khi dựng trang "
+             f"(mã hoá chạy song song, {stats['seconds']:.1f} s từ lúc bắt đầu)")
     try:
         write_atomic(catalog.cache / "last-build.json", json.dumps(stats, ensure_ascii=False).encode("utf-8"))
     except OSError:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.config import SiteConfig
+from ..reading.markup import BEFORE_IMAGE, code_spans
 from ..photos.images import Photo, PhotoInfo, PhotoSettings, ProbeCache, photo_key, probe, target_widths
 from ..core.model import Article
 from ..core.problems import Problems
@@ -22,18 +23,20 @@ from ..core.text import nfc
 
 _ALT = r"(?P<alt>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)"
 # Like Python-Markdown, a title may hold quotes: it ends at the quote before ")".
-_TITLE = r"""(?P<title>"[^\n]*?"(?=\s*\))|'[^\n]*?'(?=\s*\)))"""
+# Neither a title nor a loose path runs into the next "![": else each "![" of
+# a long line without ")" would scan to the end of the line (quadratic).
+_TITLE = rf"""(?P<title>"{BEFORE_IMAGE}*?"(?=\s*\))|'{BEFORE_IMAGE}*?'(?=\s*\)))"""
 # A path may hold spaces and balanced brackets ("IMG 0001 (1).jpg"), or be written <like this>.
 _SRC = r"""(?P<src><[^<>\n]*>|[^\s()<>"'](?:(?:[^()<>"'\n]|\([^()<>"'\n]*\))*?[^\s()<>"'])?)"""
 _INLINE = re.compile(r"!\[" + _ALT + r"\]\(\s*" + _SRC + r"(?:\s*" + _TITLE + r")?\s*\)")
 # Anything else that Markdown would still take for an image: reported as written.
-_LOOSE = re.compile(r"!\[" + _ALT + r"\]\(\s*(?P<src>[^\n]*?)\s*\)")
+# (Possessive: a run of spaces is never scanned twice.) The path is right-stripped when used.
+_LOOSE = re.compile(r"!\[" + _ALT + r"\]\(\s*+(?P<src>(?:[^\n)!]|!(?!\[))*+)\s*+\)")
 _REFERENCE = re.compile(r"!\[" + _ALT + r"\]\s?\[(?P<ref>[^\[\]]*)\]")
 _DEFINITION = re.compile(r"^ {0,3}\[(?P<ref>[^\[\]]+)\]:\s*(?P<src><[^<>\n]*>|\S+)"
                          r"""(?:\s+(?P<title>"[^\n]*"|'[^\n]*'|\([^\n]*\)))?\s*$""",
                          re.MULTILINE)
 _FENCE = re.compile(r"^ {0,3}(```|~~~)[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)", re.MULTILINE | re.DOTALL)
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 # The credit ends the caption: "… hội nghị. Ảnh: Xuân Nghiệp" (also "(Ảnh: …)" or "- Ảnh: …").
 # "Ảnh minh họa" (a stock or illustrative photo) is a credit too.
 _CREDIT = re.compile(r"(?:^|[\s(\[–—-])\s*ảnh(?:\s*:\s*(?P<credit>[^()\[\]]+?)|\s+(?P<stock>minh\s+h(?:ọa|oạ)))"
@@ -95,6 +98,11 @@ class Catalog:
         photo = self.find(src)
         return photo.url(photo.largest, "jpg") if photo is not None else None
 
+    def share_size(self, src: str) -> tuple[int, int] | None:
+        """(width, height) of the picture ``share_url`` names: Zalo and Facebook want both."""
+        photo = self.find(src)
+        return (photo.largest, photo.height_for(photo.largest)) if photo is not None and photo.widths else None
+
     def used_by(self, articles: list[Article]) -> list[Photo]:
         """The usable photos of these articles (each once): what the site publishes."""
         keys = {}
@@ -147,14 +155,14 @@ def find_refs(body: str, first_line: int) -> list[PhotoRef]:
     """Every Markdown image in ``body`` with its line in the file; code is skipped."""
     if "![" not in body:
         return []  # most bodies: skip the regular expressions (10,000s of articles)
-    text = _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, body)) if "`" in body or "~~~" in body else body
+    text = _blank_code_spans(_FENCE.sub(_blank, body)) if "`" in body or "~~~" in body else body
     found = []
     for m in _INLINE.finditer(text):
         found.append((m.start(), m.group("alt"), m.group("src"), m.group("title")))
     if len(found) < text.count("]("):
         starts = {f[0] for f in found}
-        found += [(m.start(), m.group("alt"), m.group("src"), None)
-                  for m in _LOOSE.finditer(text) if m.start() not in starts and m.group("src")]
+        found += [(m.start(), m.group("alt"), m.group("src").rstrip(), None)
+                  for m in _LOOSE.finditer(text) if m.start() not in starts and m.group("src").strip()]
     definitions = {}
     for m in _DEFINITION.finditer(text) if "]:" in text else ():
         definitions.setdefault(m.group("ref").strip().lower(), m)
@@ -163,13 +171,30 @@ def find_refs(body: str, first_line: int) -> list[PhotoRef]:
         if d is not None:
             found.append((m.start(), m.group("alt"), d.group("src"), d.group("title")))
     found.sort()
-    return [PhotoRef(src.strip("<>"), first_line + text.count("\n", 0, start),
-                     _unescape(alt), " ".join(nfc(title[1:-1]).split()) if title else "")
-            for start, alt, src, title in found]
+    refs, line, counted = [], first_line, 0
+    for start, alt, src, title in found:
+        line += text.count("\n", counted, start)  # counted once, in order: not once per photo
+        counted = start
+        refs.append(PhotoRef(src.strip("<>"), line, _unescape(alt),
+                             " ".join(nfc(title[1:-1]).split()) if title else ""))
+    return refs
 
 
 def _blank(m: re.Match) -> str:
     return re.sub(r"[^\n]", " ", m.group(0))
+
+
+def _blank_code_spans(text: str) -> str:
+    """``text`` with every inline code span blanked out (line breaks kept)."""
+    spans = code_spans(text)
+    if not spans:
+        return text
+    parts, done = [], 0
+    for start, end in spans:
+        parts += [text[done:start], re.sub(r"[^\n]", " ", text[start:end])]
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _unescape(text: str) -> str:

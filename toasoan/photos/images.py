@@ -441,7 +441,8 @@ class Publisher:
 
     ``start()`` returns at once so the encodes overlap the page rendering;
     ``finish()`` waits for them and puts every rendition into the site. Its
-    ``seconds`` is the wall time from start to finish (pages render meanwhile).
+    ``seconds`` is the wall time from start to finish (pages render meanwhile);
+    ``waited`` is what the photos added to the build: the time ``finish()`` took.
     """
 
     def __init__(self, photos: list[Photo], settings: PhotoSettings, cache: Path):
@@ -483,6 +484,7 @@ class Publisher:
         import time
 
         encoded, repaired = 0, []
+        entered = time.perf_counter()
         try:
             for i, (photo, job) in enumerate(self.jobs):
                 try:
@@ -509,6 +511,7 @@ class Publisher:
         return {"photos": len(self.photos), "encoded": encoded,
                 "reused": len(self.photos) - encoded, "repaired": repaired,
                 "seconds": round(time.perf_counter() - self.started, 3),
+                "waited": round(time.perf_counter() - entered, 3),
                 "original_bytes": original, "published_bytes": published}
 
     def cancel(self) -> None:

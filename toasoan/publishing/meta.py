@@ -15,13 +15,14 @@ from datetime import datetime
 from typing import Callable
 from urllib.parse import quote, urljoin
 
+from ..reading.markup import TEXT
 from ..core.model import Article
 
 LOCALE = "vi_VN"
 LANGUAGE = "vi"
 
 # The first Markdown image of a body: the lead photo when front-matter has none.
-_FIRST_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_FIRST_IMAGE = re.compile(rf"!\[{TEXT}\]\(\s*+<?([^)\s>]+)")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _SAFE = "/%:@&=+$,;~-._!*'()#?"
 _IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
@@ -43,6 +44,7 @@ class Publication:
     # The photos stage may publish resized copies; it then puts a callable
     # ``photo_url(path below images/) -> site-relative URL`` in build.extras.
     photo_url: Callable[[str], str | None] | None = None
+    photo_size: Callable[[str], tuple[int, int] | None] | None = None  # (width, height) of that URL
 
     def absolute(self, path: str) -> str:
         """Absolute URL of a site-relative path (kept relative when there is no site_url)."""
@@ -68,6 +70,13 @@ class Publication:
     def image_url(self, article: Article) -> str | None:
         path = self.image_path(article)
         return self.absolute(path) if path else None
+
+    def image_size(self, article: Article) -> tuple[int, int] | None:
+        """(width, height) of the shared lead photo, when the photos stage knows it."""
+        source = lead_image(article)
+        if source is None or self.photo_size is None or _SCHEME.match(source):
+            return None
+        return self.photo_size(source)
 
     def section_name(self, slug: str | None) -> str:
         return self.sections.get(slug or "", "")
@@ -116,7 +125,12 @@ def article_tags(pub: Publication, article: Article, canonical: str,
         ("property", "og:url", canonical),
     ]
     if image:
-        tags += [("property", "og:image", image), ("property", "og:image:alt", article.title)]
+        tags += [("property", "og:image", image), ("property", "og:image:alt", article.title),
+                 ("property", "og:image:type", image_type(image))]
+        # Zalo and Facebook show a large picture at once only when they are told its size.
+        size = pub.image_size(article)
+        if size:
+            tags += [("property", "og:image:width", str(size[0])), ("property", "og:image:height", str(size[1]))]
     tags += [("property", "article:published_time", iso(article.date)),
              ("property", "article:modified_time", iso(modified(article)))]
     section = pub.section_name(article.section)

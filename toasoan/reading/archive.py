@@ -9,9 +9,16 @@ from ..core.model import Article
 from ..core.names import AUTHOR, LOCATION, PREFIXES as PREFIX, TAG, Names
 
 # Listing kinds and where their pages live. Each label is shown to readers.
-SECTION, YEAR, MONTH = "section", "year", "month"
+SECTION, YEAR, MONTH, DAY = "section", "year", "month", "day"
 KIND_LABEL = {SECTION: "Chuyên mục", AUTHOR: "Tác giả", LOCATION: "Địa phương",
-              TAG: "Chủ đề", YEAR: "Lưu trữ năm", MONTH: "Lưu trữ tháng"}
+              TAG: "Chủ đề", YEAR: "Lưu trữ năm", MONTH: "Lưu trữ tháng", DAY: "Tin theo ngày"}
+# The page listing every year and month ("Lưu trữ"), linked from every page's footer.
+CALENDAR_URL = "luu-tru/"
+
+
+def day_url(when) -> str:
+    """The day page of a date: '2026/11/20/' (an article's slug is never two digits)."""
+    return f"{when:%Y}/{when:%m}/{when:%d}/"
 
 
 @dataclass
@@ -110,7 +117,22 @@ class Archive:
                 add(TAG, tag, a)
             add(YEAR, f"Năm {a.date:%Y}", a, f"{a.date:%Y}", f"{a.date:%Y}/")
             add(MONTH, f"Tháng {a.date.month}/{a.date:%Y}", a, f"{a.date:%Y}/{a.date:%m}", f"{a.date:%Y}/{a.date:%m}/")
+            add(DAY, f"Ngày {a.date:%d}/{a.date:%m}/{a.date:%Y}", a, f"{a.date:%Y}/{a.date:%m}/{a.date:%d}", day_url(a.date))
         self.groups = groups
+        # Calendar indexes, built once: a year page lists its months and a month
+        # page its days without scanning every listing of the archive.
+        self._children: dict[str, list[Listing]] = {}
+        days = []
+        for listing in groups.values():
+            if listing.kind in (MONTH, DAY):
+                self._children.setdefault(listing.key.rsplit("/", 1)[0], []).append(listing)
+            if listing.kind == DAY:
+                days.append(listing)
+        for children in self._children.values():
+            children.sort(key=lambda l: l.key, reverse=True)
+        days.sort(key=lambda l: l.key)
+        self._day_neighbours = {d.key: (days[i - 1] if i else None, days[i + 1] if i + 1 < len(days) else None)
+                                for i, d in enumerate(days)}
 
     def listings(self) -> list[Listing]:
         return [*self.sections.values(), *self.groups.values()]
@@ -140,15 +162,39 @@ class Archive:
         return sorted((l for l in self.groups.values() if l.kind == YEAR), key=lambda l: l.key, reverse=True)
 
     def months(self, year: str) -> list[Listing]:
-        return sorted((l for l in self.groups.values() if l.kind == MONTH and l.key.startswith(year + "/")),
-                      key=lambda l: l.key, reverse=True)
+        """The months of ``year`` ("2026") that have articles, newest first."""
+        return self._children.get(year, [])
+
+    def days(self, month: str) -> list[Listing]:
+        """The days of ``month`` ("2026/11") that have articles, newest first."""
+        return self._children.get(month, [])
+
+    def day_neighbours(self, day: str) -> tuple[Listing | None, Listing | None]:
+        """The previous and next days with articles, around ``day`` ("2026/11/20")."""
+        return self._day_neighbours.get(day, (None, None))
+
+    def calendar(self) -> list[tuple[Listing, list[Listing]]]:
+        """Every year with its months, newest first: the "Lưu trữ" page."""
+        return [(year, self.months(year.key)) for year in self.years()]
 
 
 def front_page(archive: Archive, secondary: int = 4, per_section: int = 5) -> dict:
     """What the home page shows: a lead story, a few more, then a block per section."""
     latest = archive.latest(1 + secondary)
+    shown = {id(a) for a in latest}
+    blocks = []
+    for listing in archive.sections.values():
+        # A story already among the latest is not repeated in its section's block.
+        items = []
+        for a in listing.articles:
+            if len(items) == per_section:
+                break
+            if id(a) not in shown:
+                items.append(a)
+        if items:
+            blocks.append((listing, items))
     return {
         "lead": latest[0] if latest else None,
         "secondary": latest[1:],
-        "sections": [(l, l.articles[:per_section]) for l in archive.sections.values() if l.articles],
+        "sections": blocks,
     }

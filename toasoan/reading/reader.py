@@ -12,6 +12,8 @@ from pathlib import Path
 from ..core.config import SiteConfig
 from ..core.controls import clean_body, code
 from ..reading.frontmatter import FrontMatterError, decode, split
+from ..reading.markup import (BRACKET_LIMIT, DEST, ITEM_WEIGHT, MARKS_LIMIT, MARKUP_LIMIT, TEXT,
+                     bracket_cost, markup_cost, marks, units)
 from ..core.model import DRAFT, PUBLISHED, SCHEDULED, Article
 from ..core.problems import Problems
 from ..core.text import listing_slug, nfc, slugify
@@ -35,7 +37,7 @@ _UNSAFE = re.compile(
     r"<\s*(script|iframe|object|embed|style|form|base|meta|link)\b"
     r"|\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_MD_NOISE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|[*_`#>]+|<[^>]+>")
+_MD_NOISE = re.compile(rf"!\[{TEXT}\]{DEST}|\[({TEXT})\]{DEST}|[*_`#>]+|<[^<>]+>")
 
 
 def parse_date(value, tz) -> datetime | None:
@@ -168,6 +170,7 @@ def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
             bad(key, f"trường '{key}' phải là một dòng chữ", f"viết '{key}: …' trên một dòng")
 
     _check_html(path, parsed.body, parsed.body_line, problems)
+    _check_markup(path, parsed.body, parsed.body_line, problems)
     if len(problems.errors) > errors_before:
         return None
 
@@ -175,6 +178,11 @@ def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
     slug = slugify(data.get("slug") or title)
     if slug == "index":  # would replace the month's archive page
         slug = ""
+    if re.fullmatch(r"\d\d", slug):  # would replace a day page, e.g. 2026/11/20/
+        problems.error(path, lines.get("slug", lines.get("title", 1)),
+                       f"đường dẫn (slug) '{slug}' chỉ gồm hai chữ số, trùng với trang tin theo ngày",
+                       "thêm dòng 'slug: ten-bai-viet' có chữ, ví dụ 'slug: so-lieu-ngay-" + slug + "'")
+        return None
     if not slug:
         problems.error(path, lines.get("slug", lines.get("title", 1)),
                        "không tạo được đường dẫn (slug) từ tiêu đề",
@@ -321,6 +329,55 @@ def _report_link(path: Path, home: Path, articles_dir: Path, problems: Problems)
         where = f"ra ngoài thư mục {articles_dir.name}/"
         fix = f"chép {what} vào {articles_dir.name}/ thành {what} thật thay cho liên kết"
     problems.error(path, 1, f"{what} '{path.name}' là liên kết tượng trưng (symlink) trỏ {where}", fix)
+
+_MARKUP_FIX = ("tách đoạn thành nhiều đoạn ngắn bằng dòng trống; chia bảng hay danh sách rất dài "
+               "thành nhiều bảng, danh sách nhỏ; văn bản dán nhầm (ký tự lặp lại) thì xoá đi")
+_BRACKET_FIX = ("đóng mỗi '[' bằng ']' và mỗi '](' bằng ')'; dấu ngoặc vuông thường thì viết '\\['; "
+                "văn bản dán nhầm (ký tự lặp lại) thì xoá đi")
+
+
+def _check_markup(path: Path, body: str, first_line: int, problems: Problems) -> None:
+    """Refuse a body on which Python-Markdown would work for minutes.
+
+    Its link and emphasis patterns are quadratic when markup does not pair up
+    (150 KB of '[' took over 15 minutes); ``toasoan.markup`` measures that work
+    per unit (paragraph, list item, table row…) in linear time. Each unit, then
+    the whole body (twice the limit), must stay under the limits, and so must
+    the body's markup as a whole; an error names the first line of the unit.
+    """
+    count_marks = len(body) * ITEM_WEIGHT > MARKS_LIMIT   # marks ≤ length × ITEM_WEIGHT
+    costs, bad, total = [], [], 0
+    for offset, text in units(body):
+        brackets = bracket_cost(text) if "[" in text else 0
+        # Short units cost at most 64² each: together they can never reach 2 × MARKUP_LIMIT.
+        cost = markup_cost(text) if len(text) > 64 else 0
+        costs.append((offset, brackets, cost))
+        if brackets > BRACKET_LIMIT or cost > MARKUP_LIMIT:
+            bad.append((offset, brackets, cost, ""))
+        if count_marks:
+            total += marks(text)
+            if total > MARKS_LIMIT:  # refused anyway: the rest is not measured
+                bad = bad or [(offset, 0, 0, "cả bài")]
+                break
+    if not bad and (sum(c[1] for c in costs) > 2 * BRACKET_LIMIT or sum(c[2] for c in costs) > 2 * MARKUP_LIMIT):
+        # No unit alone, all of them together: name the costliest.
+        o, b, m = max(costs, key=lambda c: c[1] / BRACKET_LIMIT + c[2] / MARKUP_LIMIT)
+        bad = [(o, b, m, "cả bài (phần nặng nhất bắt đầu ở dòng này)")]
+    line, counted = first_line, 0
+    for i, (offset, brackets, cost, where) in enumerate(bad[:5]):
+        line += body.count("\n", counted, offset)
+        counted = offset
+        more = f" (và {len(bad) - 5} đoạn khác như vậy)" if i == 4 and len(bad) > 5 else ""
+        if where == "cả bài":
+            limit = f"{MARKS_LIMIT:,}".replace(",", ".")
+            problems.error(path, line, f"cả bài có quá nhiều ký hiệu Markdown (hơn {limit} tính đến "
+                           "đoạn bắt đầu ở dòng này), dựng trang sẽ rất chậm", _MARKUP_FIX)
+        elif brackets / BRACKET_LIMIT >= cost / MARKUP_LIMIT:
+            problems.error(path, line, f"{where or 'đoạn này'} có quá nhiều dấu '[' hoặc '](' không đóng, "
+                           f"dựng trang sẽ rất chậm{more}", _BRACKET_FIX)
+        else:
+            problems.error(path, line, f"{where or 'đoạn này'} quá dài và dày ký hiệu Markdown "
+                           f"(*, _, <, `, & …), dựng trang sẽ rất chậm{more}", _MARKUP_FIX)
 
 
 def read_all(articles_dir: Path, site: SiteConfig, now: datetime) -> tuple[list[Article], Problems]:

@@ -14,6 +14,7 @@ from collections import Counter
 import numpy as np
 from scipy import sparse
 
+from ..reading.markup import ATTRS, DEST, SRC, TAG, TEXT
 from ..core.model import Article
 from ..core.text import fold
 
@@ -36,9 +37,9 @@ def _fold_table() -> dict[int, str | None]:
 
 _FOLD = _fold_table()
 _MARKUP = re.compile(
-    r"!\[([^\]]*)\]\(\s*[^\s)]*(?:\s+\"([^\"]*)\")?\s*\)"   # photo: keep alt text and caption
-    r"|\[([^\]]*)\]\([^)]*\)"                               # link: keep its text
-    r"|<[^>]*>|https?://\S+|\{[^}]*\}")                    # tags, addresses, attribute lists
+    rf"!\[({TEXT})\]\(\s*+{SRC}(?:\s*+\"([^\"]*)\")?\s*+\)"  # photo: keep alt text and caption
+    rf"|\[({TEXT})\]{DEST}"                                 # link: keep its text
+    rf"|{TAG}|https?://\S+|{ATTRS}")                        # tags, addresses, attribute lists
 # Punctuation and numbers (dates, amounts: noise here) end a run of syllable pairs.
 _BREAK = re.compile(r"[^a-z\s]+")
 

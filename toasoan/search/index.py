@@ -225,7 +225,7 @@ def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]
         span[1] = doc_id
     manifest = {
         "format": FORMAT, "v": f"{zlib.crc32(section_bytes, version):08x}", "documents": count,
-        "shards": shards, "chunk": CHUNK,
+        "shards": shards, "chunk": CHUNK, "keep": KEEP,
         "sections": [list(s) for s in sections],
         "years": [[int(y), a, b] for y, (a, b) in years.items()],
     }

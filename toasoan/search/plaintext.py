@@ -5,13 +5,16 @@ from __future__ import annotations
 import html
 import re
 
+from ..reading.markup import DEST, SRC, TEXT
+
 # Photos keep their alt text and caption ("Các đại biểu dự hội nghị. Ảnh: …").
-_IMAGE = re.compile(r'!\[([^\]]*)\]\(\s*[^)\s]*(?:\s+"([^"]*)")?\s*\)')
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
-_FOOTNOTE = re.compile(r"\[\^[^\]]+\]:?")
-_ATTRS = re.compile(r"\{\s*[:.#][^}]*\}")
-_TAG = re.compile(r"<[^>]+>")
+# (Possessive spaces: "![a](" and a million spaces must not be tried a million ways.)
+_IMAGE = re.compile(rf'!\[({TEXT})\]\(\s*+{SRC}(?:\s*+"([^"]*)")?\s*+\)')
+_LINK = re.compile(rf"\[({TEXT})\]{DEST}")
+_REF_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
+_FOOTNOTE = re.compile(r"\[\^[^\[\]]+\]:?")
+_ATTRS = re.compile(r"\{\s*[:.#][^{}]*\}")
+_TAG = re.compile(r"<[^<>]+>")
 _BLOCK_MARK = re.compile(r"^\s{0,3}(?:#{1,6}\s|>\s?|[-*+]\s|\d+[.)]\s|///.*$|[-=*_]{3,}\s*$)", re.M)
 _INLINE_MARK = re.compile(r"[*_~`|]+")
 

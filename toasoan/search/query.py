@@ -13,6 +13,7 @@ from .encoding import get_varint
 from .tokens import fold_syllable, segments, term_check, term_hash, variant_hash
 
 MISMATCH = 0.45  # weight of another spelling when the query has diacritics
+PAGE = 10        # results the page shows at a time
 
 
 def query_terms(text: str) -> list[tuple[str, str]]:
@@ -67,25 +68,60 @@ class Index:
         return path.read_bytes() if path.exists() else b""
 
     def search(self, text: str) -> list[int]:
-        """Document ids, best first."""
+        """Document ids, best first: those holding every syllable, then the others."""
+        return self.results(text)[0]
+
+    def shown(self, text: str) -> list[int]:
+        """What the search page lists: articles holding every syllable, followed
+        (under "Bài gần đúng nhất") by the closest others when fewer than a page do."""
+        ids, full, _ = self.results(text)
+        return ids[:full] if full >= PAGE else ids
+
+    def results(self, text: str) -> tuple[list[int], int, set[int]]:
+        """(ids best first, how many hold every syllable, ids holding the whole phrase).
+
+        A term keeps only its best ``keep`` postings: a document missing from
+        a list that long may still hold the syllable, so it is not ruled out.
+        """
         terms = query_terms(text)
         marked = any(e != f for e, f in terms)
+        keep = self.manifest.get("keep", 300)
         score: dict[int, float] = {}
         hits: dict[int, int] = {}
+        singles: dict[int, int] = {}
+        pairs: dict[int, int] = {}
+        need_singles = need_pairs = pair_terms = 0
+        missing = False
         for exact, folded in terms:
+            is_pair = " " in folded
+            pair_terms += is_pair
             shard = term_hash(folded) & (self.manifest["shards"] - 1)
             found = lookup(self._bytes(f"t/{shard}.bin"), folded)
             if not found:
+                missing = missing or not is_pair
                 continue
             variants, rows = found
+            complete = len(rows) < keep
+            counts = (pairs if is_pair else singles) if complete else None
+            if complete:
+                if is_pair:
+                    need_pairs += 1
+                else:
+                    need_singles += 1
             want = variants.index(variant_hash(exact)) if variant_hash(exact) in variants else -1
             for doc, impact, spelling in rows:
                 weight = MISMATCH if marked and spelling != want else 1
                 score[doc] = score.get(doc, 0) + impact * weight
                 hits[doc] = hits.get(doc, 0) + 1
+                if counts is not None:
+                    counts[doc] = counts.get(doc, 0) + 1
         n = len(terms)
         final = {d: s * (0.5 + 0.5 * hits[d] / n) for d, s in score.items()}
-        return sorted(final, key=lambda d: (-final[d], d))
+        ranked = sorted(final, key=lambda d: (-final[d], d))
+        full = [d for d in ranked if not missing and singles.get(d, 0) == need_singles]
+        chosen = set(full)
+        phrase = {d for d in full if pair_terms and need_pairs == pair_terms and pairs.get(d, 0) == need_pairs}
+        return full + [d for d in ranked if d not in chosen], len(full), phrase
 
     def document(self, doc: int) -> list:
         """[title, url, date, section index, excerpt] of a document id."""

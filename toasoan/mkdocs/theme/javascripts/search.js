@@ -34,15 +34,18 @@
       .filter(function (w) { return w.length; });
   }
   // Terms of a query: syllables, then pairs; each with its exact spelling.
+  // A syllable that is a whole segment ("lúa" in "Bắc Kạn, lúa") is marked
+  // `alone`: only such a syllable is highlighted by itself in the results.
   function queryTerms(text) {
     var singles = [], pairs = [], seen = {};
-    function add(list, exact) {
+    function add(list, exact, alone) {
       var folded = exact.split(" ").map(fold).join(" ");
-      if (!seen[folded]) { seen[folded] = 1; list.push({exact: exact, folded: folded}); }
+      if (!seen[folded]) { seen[folded] = 1; list.push({exact: exact, folded: folded, pair: list === pairs, alone: alone}); }
+      else if (alone) list.forEach(function (t) { if (t.folded === folded) t.alone = true; });
     }
     segments(text).forEach(function (words) {
-      words.forEach(function (w) { add(singles, w); });
-      for (var i = 0; i + 1 < words.length; i++) add(pairs, words[i] + " " + words[i + 1]);
+      words.forEach(function (w) { add(singles, w, words.length === 1); });
+      for (var i = 0; i + 1 < words.length; i++) add(pairs, words[i] + " " + words[i + 1], false);
     });
     return singles.concat(pairs);
   }
@@ -119,13 +122,24 @@
     return null;
   }
 
-  // Score every document that any term names; return ids, best first.
+  // Score every document that any term names. Returns ids, best first, split
+  // into `full` (the document holds every syllable of the query) and the
+  // others, plus which documents hold every pair (the phrase itself).
+  // A term keeps only its best `keep` postings (toasoan/search/index.py): a
+  // document missing from a list that long may still hold the syllable, so
+  // such a list never rules a document out.
   function rank(m, terms, entries, filter) {
     var marked = terms.some(function (t) { return t.exact !== t.folded; });
-    var score = new Map(), hits = new Map();
+    var keep = m.keep || 300;
+    var score = new Map(), hits = new Map(), singles = new Map(), pairs = new Map();
+    var needSingles = 0, needPairs = 0, missing = false, pairTerms = 0;
     terms.forEach(function (t, k) {
       var e = entries[k];
-      if (!e) return;
+      if (t.pair) pairTerms++;
+      if (!e) { if (!t.pair) missing = true; return; }
+      var complete = e.docs.length < keep;
+      var counts = complete ? (t.pair ? pairs : singles) : null;
+      if (complete) { if (t.pair) needPairs++; else needSingles++; }
       var want = marked ? e.variants.indexOf(crc32(t.exact) & 0xFFFF) : -1;
       for (var i = 0; i < e.docs.length; i++) {
         var d = e.docs[i];
@@ -133,6 +147,7 @@
         var w = marked && e.spellings[i] !== want ? MISMATCH : 1;
         score.set(d, (score.get(d) || 0) + e.impacts[i] * w);
         hits.set(d, (hits.get(d) || 0) + 1);
+        if (counts) counts.set(d, (counts.get(d) || 0) + 1);
       }
     });
     // A document matching more of the query's terms comes first at equal weight.
@@ -140,12 +155,18 @@
     var final = new Map();
     ids.forEach(function (d) { final.set(d, score.get(d) * (0.5 + 0.5 * hits.get(d) / n)); });
     ids.sort(function (a, b) { return final.get(b) - final.get(a) || a - b; });
-    return ids;
+    var full = [], rest = [], phrase = {};
+    ids.forEach(function (d) {
+      var all = !missing && (singles.get(d) || 0) === needSingles;
+      (all ? full : rest).push(d);
+      if (all && pairTerms && needPairs === pairTerms && (pairs.get(d) || 0) === needPairs) phrase[d] = 1;
+    });
+    return {ids: full.concat(rest), full: full.length, phrase: phrase};
   }
 
   function search(query, opts) {
     var terms = queryTerms(query);
-    if (!terms.length) return Promise.resolve({terms: terms, ids: []});
+    if (!terms.length) return Promise.resolve({terms: terms, ids: [], full: 0, phrase: {}});
     return loadManifest().then(function (m) {
       var mask = m.shards - 1;
       var wantSections = opts.section !== "" && opts.section != null;
@@ -163,7 +184,8 @@
             return !wantSections || got[1][d] === sec;
           };
         }
-        return {terms: terms, ids: rank(m, terms, got[0], filter), manifest: m};
+        var ranked = rank(m, terms, got[0], filter);
+        return {terms: terms, ids: ranked.ids, full: ranked.full, phrase: ranked.phrase, manifest: m};
       });
     });
   }
@@ -174,18 +196,29 @@
   }
 
   // --- the page ---
-  function highlight(el, text, folded) {
-    var last = 0;
-    text.replace(WORD, function (word, at) {
-      if (folded[fold(word)]) {
-        el.appendChild(document.createTextNode(text.slice(last, at)));
-        var mark = document.createElement("mark");
-        mark.textContent = word;
-        el.appendChild(mark);
-        last = at + word.length;
-      }
-      return word;
-    });
+  // Mark the query in `text`: its pairs where two neighbouring words make one
+  // ("Đảng ủy" for "dang uy", not a lone "đang"), and a syllable by itself
+  // only when the query is that syllable (or it stands alone between commas).
+  function highlight(el, text, hl) {
+    var words = [], m;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(text))) words.push({at: m.index, end: m.index + m[0].length, f: fold(m[0])});
+    function joined(i) {  // words i and i+1 are neighbours in one phrase
+      return i >= 0 && i + 1 < words.length && !BREAKS.test(text.slice(words[i].end, words[i + 1].at));
+    }
+    function pair(i) { return joined(i) && hl.pairs[words[i].f + " " + words[i + 1].f]; }
+    var last = 0, i = 0;
+    while (i < words.length) {
+      if (!(hl.alone[words[i].f] || pair(i) || pair(i - 1))) { i++; continue; }
+      var j = i;
+      while (pair(j)) j++;  // a run of pairs is one mark: "Đảng ủy tỉnh"
+      el.appendChild(document.createTextNode(text.slice(last, words[i].at)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(words[i].at, words[j].end);
+      el.appendChild(mark);
+      last = words[j].end;
+      i = j + 1;
+    }
     el.appendChild(document.createTextNode(text.slice(last)));
   }
   function node(tag, cls, parent) {
@@ -204,7 +237,17 @@
     var input = form.elements.q, sectionSel = form.elements.muc, yearSel = form.elements.nam;
     var status = app.querySelector(".ts-search__status");
     var list = app.querySelector(".ts-search__results");
+    var nearList = app.querySelector(".ts-search__near");
     var more = app.querySelector(".ts-search__more");
+    var closest = app.querySelector(".ts-search__closest");
+    if (!nearList || !closest) {  // a search page from an older build: add them
+      closest = node("h2", "ts-search__closest");
+      closest.textContent = "Bài gần đúng nhất";
+      closest.hidden = true;
+      list.after(closest);
+      nearList = node("ol", "ts-search__results ts-search__near");
+      closest.after(nearList);
+    }
     var params = new URLSearchParams(location.search);
     var timer = 0, lastInput = performance.now(), current = 0, state = null;
 
@@ -233,7 +276,7 @@
     function run() {
       var query = input.value, id = ++current;
       if (!query.trim()) {
-        list.textContent = ""; status.textContent = ""; more.hidden = true;
+        list.textContent = ""; nearList.textContent = ""; status.textContent = ""; more.hidden = true; closest.hidden = true;
         remember(null);
         return;
       }
@@ -241,9 +284,17 @@
       search(query, {section: sectionSel.value, year: yearSel.value}).then(function (res) {
         if (id !== current) return;
         remember(res.manifest);
-        state = {res: res, shown: 0, folded: {}};
-        res.terms.forEach(function (t) { if (t.folded.indexOf(" ") < 0) state.folded[t.folded] = 1; });
-        list.textContent = "";
+        // Results hold every syllable of the query. When fewer than a page do
+        // (none, or a typo that happens to be a rare real syllable), the closest
+        // others follow under their own heading, in their own list.
+        var hl = {alone: {}, pairs: {}}, phrases = 0, syllables = 0;
+        res.terms.forEach(function (t) {
+          if (t.pair) { hl.pairs[t.folded] = 1; phrases++; } else { syllables++; if (t.alone) hl.alone[t.folded] = 1; }
+        });
+        var shown = res.full >= PAGE ? res.ids.slice(0, res.full) : res.ids;
+        state = {res: res, ids: shown, closest: !res.full, shown: 0, hl: hl, phrases: phrases, syllables: syllables};
+        closest.hidden = true;
+        list.textContent = ""; nearList.textContent = "";
         return showMore(id, query);
       }).catch(function () {
         if (id !== current) return;
@@ -253,32 +304,46 @@
     }
 
     function showMore(id, query) {
-      var res = state.res, from = state.shown, ids = res.ids.slice(from, from + PAGE);
+      var res = state.res, all = state.ids, from = state.shown, ids = all.slice(from, from + PAGE);
       return details(res.manifest, ids).then(function (rows) {
         if (id !== current) return;
-        rows.forEach(function (row) {
+        rows.forEach(function (row, k) {
           if (!row) return;
-          var li = node("li", "ts-result", list);
+          var near = from + k >= res.full;
+          if (near) closest.hidden = false;
+          var li = node("li", "ts-result", near ? nearList : list);
           var h = node("h2", "ts-result__title", li);
           var a = node("a", null, h);
           a.href = ROOT + row[1];
-          highlight(a, row[0], state.folded);
+          highlight(a, row[0], state.hl);
           var meta = node("p", "ts-result__meta", li);
           var time = node("time", null, meta);
           time.dateTime = row[2];
           time.textContent = shortDate(row[2]);
           if (row[3] >= 0) meta.appendChild(document.createTextNode(" · " + res.manifest.sections[row[3]][1]));
-          if (row[4]) highlight(node("p", "ts-result__excerpt", li), row[4], state.folded);
+          if (state.phrases && res.phrase[ids[k]]) {
+            meta.appendChild(document.createTextNode(" · "));
+            node("span", "ts-result__phrase", meta).textContent = "Có đúng cụm từ";
+          }
+          if (row[4]) highlight(node("p", "ts-result__excerpt", li), row[4], state.hl);
         });
         state.shown = from + ids.length;
-        status.textContent = res.ids.length
-          ? res.ids.length + " kết quả cho «" + query.trim() + "»" + (state.shown < res.ids.length ? ", đang hiện " + state.shown : "")
-          : "Không tìm thấy bài nào cho «" + query.trim() + "». Hãy thử từ khác, có dấu hoặc không dấu.";
-        more.hidden = state.shown >= res.ids.length;
+        var q = "«" + query.trim() + "»", matched = 0;
+        if (state.phrases) for (var d = 0; d < res.full; d++) if (res.phrase[res.ids[d]]) matched++;
+        status.textContent = !all.length
+          ? "Không tìm thấy bài nào cho " + q + ". Hãy thử từ khác, có dấu hoặc không dấu."
+          : state.closest
+            ? "Không bài nào có đủ các từ " + q + ". Dưới đây là " + all.length + " bài gần đúng nhất."
+            : res.full + (state.syllables > 1 ? " bài có đủ các từ " : " bài có từ ") + q
+              + (state.phrases ? ", " + matched + " bài có đúng cụm từ" : "")
+              + (all.length > res.full ? "; sau đó là " + (all.length - res.full) + " bài gần đúng" : "");
+        if (all.length && state.shown < all.length) status.textContent += " (đang hiện " + state.shown + ")";
+        more.hidden = state.shown >= all.length;
         app.removeAttribute("aria-busy");
         app.dataset.query = query;
         document.dispatchEvent(new CustomEvent("ts-search:done", {detail: {
-          query: query, count: res.ids.length, ms: performance.now() - lastInput}}));
+          query: query, count: all.length, full: res.full, closest: state.closest,
+          ms: performance.now() - lastInput}}));
       });
     }
 
