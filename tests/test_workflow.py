@@ -91,3 +91,21 @@ def test_no_step_is_allowed_to_fail():
         assert "if" not in job
         for step in job["steps"]:
             assert "if" not in step and "|| true" not in step.get("run", "")
+
+
+PROVINCE_WORKFLOW = REPO / "toasoan" / "tools" / "site_template" / ".github" / "workflows" / "site.yml"
+
+
+def test_a_provinces_workflow_is_lean_and_lints_clean(tmp_path):
+    """What `toasoan init` writes: pinned requirements only (no apt, no browser, no test suite), hourly."""
+    text = PROVINCE_WORKFLOW.read_text(encoding="utf-8")
+    problems = actionlint(text, tmp_path)
+    assert problems == [], "\n".join(f"{p['line']}:{p['column']}: {p['message']}" for p in problems)
+    data = yaml.safe_load(text)
+    on = data.get(True, data.get("on"))
+    assert any(s.get("cron", "").split()[1] == "*" for s in on["schedule"])   # every hour
+    runs = " ".join(step.get("run", "") for job in data["jobs"].values() for step in job["steps"])
+    assert "pip install -r requirements.txt" in runs
+    assert "toasoan check --strict" in runs and "mkdocs build --strict" in runs
+    for heavy in ("apt-get", "chromium", "pytest", "scripts/test.sh", "npm"):
+        assert heavy not in runs

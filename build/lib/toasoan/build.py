@@ -1,0 +1,85 @@
+"""One build: read every article, then relate them. No MkDocs types here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .reading.archive import Archive
+from .core.config import SiteConfig
+from .core.dates import now_in
+from .core.model import DRAFT, PUBLISHED, SCHEDULED, Article
+from .core.names import canonicalise
+from .photos.catalog import check_photos
+from .core.problems import Problems
+from .reading.reader import read_all, resolve_related
+
+
+@dataclass
+class Build:
+    """What the read and relate stages found; the render stage only looks things up."""
+
+    site: SiteConfig
+    root: Path
+    articles: list[Article]   # every article that parsed
+    shown: list[Article]      # the ones that get a page in this build
+    archive: Archive
+    problems: Problems
+    preview: bool
+    chosen: dict[int, list[Article]] = field(default_factory=dict)  # editor's related links
+    extras: dict = field(default_factory=dict)  # filled by other stages (related, photos…)
+
+    def count(self, status: str) -> int:
+        return sum(1 for a in self.articles if a.status == status)
+
+    def summary(self) -> str:
+        return (f"Bài viết: đọc {len(self.articles) + self.unreadable}, "
+                f"xuất bản {self.count(PUBLISHED)}, nháp {self.count(DRAFT)}, "
+                f"hẹn giờ {self.count(SCHEDULED)}, lỗi {self.unreadable}"
+                + (" (xem trước: hiện cả bài nháp và bài hẹn giờ)" if self.preview else ""))
+
+    @property
+    def unreadable(self) -> int:
+        errors = {p.path for p in self.problems.errors}
+        if not errors:  # the usual case: skip resolving every article's path (slow at 10,000)
+            return 0
+        return len(errors - {_rel(a.path) for a in self.articles})
+
+
+def _rel(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def prepare(root: Path, site: SiteConfig, preview: bool = False,
+            now: datetime | None = None) -> Build:
+    """Read all articles below ``root/articles`` and build the Archive.
+
+    ``preview`` (``mkdocs serve``) also shows drafts and scheduled articles.
+    """
+    articles, problems = read_all(root / site.articles_dir, site, now or now_in(site))
+    site.report(root, problems)
+    # Before anything lists them: every later stage sees each name's one spelling.
+    names = canonicalise(articles, site, problems)
+    shown = articles if preview else [a for a in articles if a.published]
+    chosen = resolve_related(shown, Problems())  # links to hidden articles drop out here
+    photos = check_photos(articles, root, site, problems)
+    build = Build(site, root, articles, shown, Archive(shown, site, names), problems, preview, chosen)
+    build.extras.update(photos=photos, photo_url=photos.share_url, photo_size=photos.share_size)
+    return build
+
+
+_current: Build | None = None
+
+
+def current() -> Build | None:
+    """The build in progress, for hooks that run after the articles hook."""
+    return _current
+
+
+def set_current(build: Build | None) -> None:
+    global _current
+    _current = build

@@ -1,0 +1,196 @@
+"""The bulletin's settings, read from ``extra.bulletin`` in mkdocs.yml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from ..core.places import Places, read_places
+from ..core.text import nfc, slugify
+
+
+class ConfigError(ValueError):
+    """A mistake in mkdocs.yml, worded for the technician who edits it."""
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    name: str
+
+
+@dataclass
+class SiteConfig:
+    """Everything about the bulletin that a province changes without touching code."""
+
+    name: str = "Bản tin"
+    sections: list[Section] = field(default_factory=list)
+    places: Places = field(default_factory=Places)
+    distinct_names: list[str] = field(default_factory=list)  # look-alike names that are really two
+    timezone: str = "Asia/Ho_Chi_Minh"
+    page_size: int = 20
+    articles_dir: str = "articles"
+    images_dir: str = "images"
+    related_count: int = 5
+    embed_hosts: list[str] = field(default_factory=list)  # hosts an article may embed from (iframe, img)
+    max_article_kb: int = 1024   # a bigger article file is refused before it is read
+    extra: dict = field(default_factory=dict)
+    # Mistakes in the settings: (level, setting, message, fix), reported against mkdocs.yml.
+    notes: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def find_section(self, value: str) -> Section | None:
+        """Find a section by its name or slug, ignoring case and diacritics."""
+        # Built once: every article asks, and slugifying names each time was 15% of `check`.
+        if getattr(self, "_section_keys", None) is None:
+            self._section_keys = {}
+            for section in reversed(self.sections):
+                self._section_keys[slugify(section.name)] = section
+            for section in reversed(self.sections):
+                self._section_keys[section.slug] = section
+        return self._section_keys.get(slugify(value))
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "SiteConfig":
+        if data is not None and not isinstance(data, dict):
+            raise ConfigError("extra.bulletin trong mkdocs.yml phải là các dòng 'tên: giá trị'")
+        data = dict(data or {})
+        sections = []
+        for item in _strings_or_dicts(data.pop("sections", []) or [], "sections"):
+            if isinstance(item, str):
+                sections.append(Section(slugify(item), nfc(item)))
+            else:
+                name = item.get("name")
+                if not isinstance(name, str):
+                    raise ConfigError("mỗi chuyên mục trong extra.bulletin.sections cần 'name: Tên chuyên mục'")
+                name = nfc(name)
+                slug = item.get("slug") or slugify(name)
+                sections.append(Section(slug if isinstance(slug, str) else "", name))
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", sections[-1].slug):
+                raise ConfigError(f"chuyên mục '{sections[-1].name}' trong extra.bulletin.sections không có "
+                                  "đường dẫn hợp lệ: thêm 'slug: ten-chuyen-muc' (chữ thường không dấu, số, '-')")
+        notes: list[tuple[str, str, str, str]] = []
+        problems: list[tuple[str, str, str]] = []
+        places = read_places(_strings_or_dicts(data.pop("places", None) or [], "places"), problems)
+        notes += [(level, "places", message, fix) for level, message, fix in problems]
+        if "districts" in data:  # the setting's old name
+            problems = []
+            old = read_places(_strings_or_dicts(data.pop("districts") or [], "districts"), problems, "districts")
+            notes += [(level, "districts", message, fix) for level, message, fix in problems]
+            if places:
+                notes.append(("lỗi", "districts", "có cả 'places' và 'districts' (tên cũ của 'places')",
+                              "chuyển các địa phương trong 'districts' sang 'places' rồi xoá 'districts'"))
+            else:
+                places = old
+                notes.append(("cảnh báo", "districts", "'districts' là tên cũ của 'places' và sẽ bị bỏ",
+                              "đổi 'districts:' thành 'places:' trong extra.bulletin (xem README)"))
+        places = Places(places)
+        for written, first, second in places.clashes:
+            notes.append(("lỗi", "places", f"'{written}' được dùng cho cả '{first.name}' và '{second.name}'",
+                          "mỗi tên hoặc tên khác (alias) chỉ thuộc một địa phương"))
+        known = {f for f in cls.__dataclass_fields__} - {"sections", "extra", "places", "notes"}
+        kwargs = {k: data.pop(k) for k in list(data) if k in known}
+        if "distinct_names" in kwargs:
+            kwargs["distinct_names"] = [nfc(str(d)) for d in kwargs["distinct_names"] or []]
+        if "name" in kwargs:
+            if not isinstance(kwargs["name"], str):
+                raise ConfigError("extra.bulletin.name trong mkdocs.yml phải là một dòng chữ")
+            kwargs["name"] = nfc(kwargs["name"])
+        size = kwargs.get("max_article_kb", 1024)
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise ConfigError("extra.bulletin.max_article_kb trong mkdocs.yml phải là một số nguyên dương "
+                              "(số KB tối đa của một tệp bài, mặc định 1024)")
+        return cls(sections=sections, places=places, extra=data, notes=notes, **kwargs)
+
+    def report(self, root: Path | str, problems) -> None:
+        """Add the settings' mistakes to ``problems``, at their line of mkdocs.yml."""
+        if not self.notes:
+            return
+        path, text = Path(root) / "mkdocs.yml", ""
+        if path.is_file():
+            text = path.read_text(encoding="utf-8-sig")
+        for level, key, message, fix in self.notes:
+            line = next((n for n, l in enumerate(text.split("\n"), 1)
+                         if l.strip().startswith(key + ":")), 1)
+            (problems.error if level == "lỗi" else problems.warning)(path, line, message, fix)
+
+
+def _strings_or_dicts(items, key: str) -> list:
+    """Check a list setting before anything prints it: an alias bomb printed is gigabytes."""
+    if not isinstance(items, list) or not all(isinstance(i, (str, dict)) for i in items):
+        raise ConfigError(f"extra.bulletin.{key} trong mkdocs.yml phải là một danh sách")
+    return items
+
+
+class _TolerantLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe YAML that reads MkDocs' ``!!python/name:`` and ``!ENV`` tags as plain values."""
+
+
+def _untagged(loader, node):
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_scalar(node)
+
+
+_TolerantLoader.add_constructor(None, _untagged)
+
+
+def load_mkdocs(root: Path | str) -> dict:
+    """mkdocs.yml of the site in ``root`` as plain data (tools that run without MkDocs)."""
+    root = Path(root)
+    for name in ("mkdocs.yml", "mkdocs.yaml"):
+        path = root / name
+        if path.is_file():
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+                _check_depth(text, path)
+                data = yaml.load(text, Loader=_TolerantLoader) or {}
+            except yaml.YAMLError as e:
+                mark = getattr(e, "problem_mark", None)
+                where = f":{mark.line + 1}" if mark else ""
+                raise ConfigError(f"{path}{where}: mkdocs.yml sai cú pháp YAML "
+                                  f"({getattr(e, 'problem', None) or 'không đọc được'})") from None
+            except (RecursionError, UnicodeDecodeError):
+                raise ConfigError(f"{path}: mkdocs.yml lồng nhau quá sâu hoặc không phải văn bản UTF-8") from None
+            if not isinstance(data, dict):
+                raise ConfigError(f"{path}: mkdocs.yml phải là các dòng 'tên: giá trị'")
+            return data
+    raise FileNotFoundError(f"không thấy mkdocs.yml trong thư mục {root}")
+
+
+def _check_depth(text: str, path: Path, limit: int = 50) -> None:
+    """Refuse absurd nesting before loading: libyaml's C loader crashes the
+    process (segmentation fault) on some tens of thousands of levels.
+
+    Parser events come one at a time, so this stops at the first level too many.
+    """
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)(text)
+    try:
+        depth = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limit:
+                    raise ConfigError(f"{path}:{event.start_mark.line + 1}: mkdocs.yml lồng nhau quá {limit} tầng")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+def load_site(root: Path | str) -> SiteConfig:
+    """The SiteConfig of the site in ``root``, read from its mkdocs.yml."""
+    extra = load_mkdocs(root).get("extra") or {}
+    if not isinstance(extra, dict):
+        raise ConfigError("extra trong mkdocs.yml phải là các dòng 'tên: giá trị'")
+    return SiteConfig.from_dict(extra.get("bulletin"))

@@ -1,0 +1,95 @@
+"""Vietnamese text helpers: NFC normalisation, diacritic folding, slugs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+
+# đ/Đ are letters of their own and do not decompose under NFD.
+_D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
+
+# "hoà"/"hòa", "uỷ"/"ủy": the old and the new tone placement are both in use.
+# Map the old placement (tone on the first vowel of oa/oe/uy) to the new one.
+_TONE_PAIRS = {
+    "òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
+    "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
+    "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ",
+}
+_TONE_RE = re.compile("|".join(_TONE_PAIRS), re.IGNORECASE)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC, the form every stored string takes."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and drop every diacritic, mapping đ to d.
+
+    >>> fold("Đảng ủy tỉnh Bắc Kạn")
+    'dang uy tinh bac kan'
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.translate(_D_MAP).lower()
+
+
+def _unify_match(m: re.Match) -> str:
+    found = m.group(0)
+    target = _TONE_PAIRS[found.lower()]
+    return target.upper() if found.isupper() else target if found.islower() else target[0].upper() + target[1:]
+
+
+def unify_tones(text: str) -> str:
+    """Write "hòa"-style syllables the one way ("hoà"), so both spellings match.
+
+    Only syllable-final ``oa``/``oe``/``uy`` move their tone: "hòa" becomes
+    "hoà", while "hoàng" and "khuya" stay as they are.
+    """
+    text = nfc(text)
+    return re.sub(
+        r"(" + _TONE_RE.pattern + r")(?!\w)",
+        lambda m: _unify_match(m),
+        text,
+        flags=re.IGNORECASE,
+    )
+
+
+def words(text: str) -> list[str]:
+    """Split NFC text into lower-case syllables (Vietnamese words are spaced syllables)."""
+    return _WORD.findall(nfc(text).lower())
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """ASCII slug: diacritics folded, đ→d, words joined by hyphens.
+
+    >>> slugify("Ban Tổ chức Trung ương triển khai nhiệm vụ")
+    'ban-to-chuc-trung-uong-trien-khai-nhiem-vu'
+    """
+    slug = _NON_WORD.sub("-", fold(nfc(text))).strip("-")
+    if len(slug) > max_length:
+        # Cut at a word boundary so a long title keeps whole words.
+        cut = slug[:max_length + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else cut[:max_length]
+    return slug.strip("-")
+
+
+# Cached: a few hundred authors, places and tags repeat over every article.
+@lru_cache(maxsize=8192)
+def listing_slug(name: str) -> str:
+    """Slug of an author, place or tag page; never empty for a name with a letter or digit.
+
+    A name written only in another script (a tag such as "中国" or "ລາວ") folds
+    to nothing: it gets ``the-`` and a short hash of its folded form, stable
+    across builds. A name with no letter or digit at all ("!!!", an emoji)
+    still gives "", and the reader refuses it.
+    """
+    slug = slugify(name)
+    if slug or not any(c.isalnum() for c in name):
+        return slug
+    folded = " ".join(fold(nfc(name)).split())
+    return "the-" + hashlib.sha1(folded.encode("utf-8")).hexdigest()[:8]

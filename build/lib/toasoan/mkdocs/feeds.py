@@ -1,0 +1,123 @@
+"""MkDocs hook: sharing metadata in <head>, feeds, sitemaps and robots.txt.
+
+Thin on purpose: the logic is in toasoan.meta, toasoan.feeds and
+toasoan.sitemaps. Per page this hook does O(1) work; feeds and sitemaps are
+written once, in on_post_build.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from toasoan import build as building
+from toasoan.core.dates import now_in
+from toasoan.publishing import feeds
+from toasoan.publishing import meta
+from toasoan.publishing import sitemaps
+
+log = logging.getLogger("mkdocs.hooks.feeds")
+_state: dict = {"build": None, "pub": None, "other_urls": []}
+
+
+def publication(config, build) -> meta.Publication:
+    """The Publication of this build (made once, reused by every page)."""
+    if _state["build"] is build and _state["pub"] is not None:
+        return _state["pub"]
+    bulletin = config.extra.get("bulletin") or {}
+    publisher = bulletin.get("publisher") or {}
+    site = config.extra.get("bulletin_site")
+    site_url = config.site_url or ""
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
+    theme = config.theme
+    pub = meta.Publication(
+        site_url=site_url,
+        title=config.site_name,
+        name=str(publisher.get("name") or (site.name if site else config.site_name)),
+        description=config.site_description or "",
+        sections={s.slug: s.name for s in site.sections} if site else {},
+        logo=publisher.get("logo") or theme.get("logo") or theme.get("favicon"),
+        share_image=publisher.get("share_image") or theme.get("logo"),
+        images_dir=site.images_dir if site else "images",
+        photo_url=(build.extras.get("photo_url") if build else None),
+        photo_size=(build.extras.get("photo_size") if build else None),
+    )
+    _state.update(build=build, pub=pub, other_urls=[])
+    return pub
+
+
+def on_config(config):
+    # This hook writes sitemap.xml itself (on_post_build): MkDocs need not render
+    # its own, and an empty override only logged "Template skipped" on every build.
+    config.theme.static_templates.discard("sitemap.xml")
+    return config
+
+
+def on_page_context(context, page, config, nav):
+    build = building.current()
+    if build is None:
+        return context
+    pub = publication(config, build)
+    canonical = page.canonical_url or ""
+    article = context.get("article")
+    links = meta.feed_links(pub, pub.title, "")
+    if article is not None:
+        # One entry per author (None when the name makes no listing), so positions match.
+        author_urls = [pub.absolute(l.base_url) if (l := build.archive.listing("author", name)) else None
+                       for name in article.authors]
+        tags = meta.article_tags(pub, article, canonical, author_urls)
+        json_ld = meta.news_article(pub, article, canonical, author_urls)
+        if article.section:
+            links += meta.feed_links(pub, pub.section_name(article.section), f"{article.section}/")
+        # Material prints page.meta.description unescaped: hand it escaped text.
+        page.meta.setdefault("description", html.escape(article.summary, quote=True))
+    else:
+        listing_page = context.get("listing_page")
+        if listing_page is None:
+            _state["other_urls"].append(page.url)
+        title = pub.title if page.is_homepage else (page.title or pub.title)
+        tags = meta.page_tags(pub, title, canonical)
+        json_ld = meta.website(pub) if page.is_homepage else None
+        if listing_page is not None and listing_page.listing.kind == "section" and listing_page.items:
+            links += meta.feed_links(pub, listing_page.listing.title, listing_page.listing.base_url)
+    if not canonical:
+        tags = [t for t in tags if t[1] != "og:url"]
+    context["ts_head"] = meta.render_head(tags, json_ld, links)
+    return context
+
+
+def on_post_build(config):
+    build = building.current()
+    if build is None:
+        return
+    pub = publication(config, build)
+    if not pub.site_url:
+        log.warning("Chưa đặt site_url trong mkdocs.yml: nguồn tin (RSS/Atom) và sitemap cần địa chỉ "
+                    "đầy đủ của trang — Cách sửa: thêm 'site_url: https://…/' vào mkdocs.yml.")
+    site_dir = Path(config.site_dir)
+    now = now_in(build.site)
+    archive = build.archive
+    chosen = feeds.feeds_for(pub, archive.latest(feeds.LATEST),
+                             {slug: l.articles for slug, l in archive.sections.items()})
+    written = feeds.write_feeds(pub, chosen, site_dir, now, _image_length(pub, build, site_dir))
+    items = sitemaps.entries(archive.articles, archive.pages(), _state["other_urls"])
+    robots_given = (Path(config.docs_dir) / "robots.txt").exists()  # a hand-written one wins
+    written += sitemaps.write_sitemaps(pub, site_dir, items, sitemaps.recent(archive.articles, now),
+                                       write_robots=not robots_given)
+    log.info(f"Nguồn tin và sitemap: {len(chosen)} nguồn tin, {len(written)} tệp.")
+
+
+def _image_length(pub, build, site_dir: Path):
+    """Byte size of an article's lead photo, for RSS <enclosure length>."""
+    def length(article):
+        path = pub.image_path(article)
+        if not path or "://" in path:
+            return None
+        source = meta.lead_image(article) or ""
+        for candidate in (site_dir / path, build.root / pub.images_dir / source):
+            if candidate.is_file():
+                return candidate.stat().st_size
+        return None
+    return length

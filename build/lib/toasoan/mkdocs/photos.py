@@ -1,0 +1,123 @@
+"""MkDocs hook: photos as figures, thumbnails in lists, renditions in site/images/.
+
+Checking happens in ``toasoan.build.prepare`` (so ``check`` reports the same);
+this file only wires ``toasoan.figures`` and ``toasoan.images`` into MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from jinja2 import pass_context
+from mkdocs.exceptions import Abort
+
+from toasoan import build as building
+from toasoan.photos.figures import LEAD_THUMB_SIZES, THUMB_SIZES, FigureExtension, picture_html
+from toasoan.photos.images import Publisher, write_atomic
+from toasoan.photos.catalog import shown
+
+log = logging.getLogger("mkdocs.hooks.photos")
+_figures = FigureExtension()
+_articles: dict[str, object] = {}   # src_uri -> Article
+_publisher: Publisher | None = None
+
+
+def _catalog():
+    build = building.current()
+    return build.extras.get("photos") if build is not None else None
+
+
+def on_config(config):
+    if _figures not in config.markdown_extensions:
+        config.markdown_extensions.append(_figures)
+    return config
+
+
+def on_files(files, config):
+    global _publisher
+    build, catalog = building.current(), _catalog()
+    _articles.clear()
+    if catalog is None:
+        return files
+    _articles.update((a.src_uri, a) for a in build.shown)
+    if _publisher is not None:
+        _publisher.cancel()
+    # Only the photos of articles on the site are published: a draft's photo stays private.
+    _publisher = Publisher(catalog.used_by(build.shown), catalog.settings, catalog.cache)
+    _publisher.start()  # encodes run in worker processes while pages render
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    article = _articles.get(page.file.src_uri)
+    catalog = _catalog()
+    if article is None or catalog is None:
+        _figures.page(None)
+        return markdown
+    lead = catalog.lead(article)
+    _figures.page(catalog.find, _base(page.url), lead.src if lead else "")
+    return markdown
+
+
+def on_page_content(html, page, config, files):
+    for src in _figures.misses:
+        log.warning(f"{page.file.src_uri}: ảnh '{shown(src)}' không đăng được (xem lỗi ảnh ở trên)")
+    _figures.misses.clear()
+    return html
+
+
+def on_env(env, config, files):
+    env.globals["thumb_html"] = thumb_html
+    return env
+
+
+@pass_context
+def thumb_html(context, item, lead=False) -> str:
+    """The responsive thumbnail of an article in a list ("" when it has no photo)."""
+    catalog = _catalog()
+    photo = catalog.lead(item) if catalog is not None and hasattr(item, "body") else None
+    if photo is None:
+        return ""
+    base = str(context.get("base_url") or ".").rstrip("/") + "/"
+    sizes = LEAD_THUMB_SIZES if lead else THUMB_SIZES
+    # The title next to it is the link readers and screen readers use; this one is for tapping.
+    return (f'<a class="ts-card__thumb" href="{base}{item.url}" tabindex="-1" aria-hidden="true">'
+            f'{picture_html(photo, base, "", sizes, lazy=not lead)}</a>')
+
+
+def on_post_build(config):
+    global _publisher
+    catalog = _catalog()
+    if _publisher is None or catalog is None:
+        return
+    publisher, _publisher = _publisher, None
+    try:
+        stats = publisher.finish(Path(config.site_dir))
+    except RuntimeError as e:
+        raise Abort(f"Dừng: {e}") from e
+    for src, damaged in stats["repaired"]:
+        # info, not a warning: nothing for a reporter to fix, and --strict must not fail on it.
+        log.info(f"Ảnh images/{src}: bản {', '.join(damaged)} trong bộ nhớ đệm bị hỏng; đã mã hoá lại")
+    log.info(f"Ảnh: đăng {stats['photos']} ảnh, mã hoá mới {stats['encoded']}, "
+             f"dùng lại {stats['reused']} từ bộ nhớ đệm; chờ ảnh thêm {stats['waited']:.1f} s sau khi dựng trang "
+             f"(mã hoá chạy song song, {stats['seconds']:.1f} s từ lúc bắt đầu)")
+    try:
+        write_atomic(catalog.cache / "last-build.json", json.dumps(stats, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass
+
+
+def on_build_error(error):
+    global _publisher
+    if _publisher is not None:
+        _publisher.cancel()
+        _publisher = None
+
+
+def _base(url: str) -> str:
+    """Relative path from a page's URL to the site root: '2022/01/slug/' -> '../../../'."""
+    folder = url if url.endswith("/") or not url else url.rsplit("/", 1)[0] + "/"
+    depth = len([p for p in folder.split("/") if p])
+    return "../" * depth or "./"

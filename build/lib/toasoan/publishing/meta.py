@@ -1,0 +1,240 @@
+"""Sharing metadata: Open Graph, Twitter card and schema.org JSON-LD for a page.
+
+Everything here is pure: the feeds hook hands in a ``Publication`` (who
+publishes, where) and an Article, and gets back escaped HTML for ``<head>``.
+Per page the work is O(1): no function here looks at other articles.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+from urllib.parse import quote, urljoin
+
+from ..reading.markup import TEXT
+from ..core.model import Article
+
+LOCALE = "vi_VN"
+LANGUAGE = "vi"
+
+# The first Markdown image of a body: the lead photo when front-matter has none.
+_FIRST_IMAGE = re.compile(rf"!\[{TEXT}\]\(\s*+<?([^)\s>]+)")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_SAFE = "/%:@&=+$,;~-._!*'()#?"
+_IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
+                "webp": "image/webp", "gif": "image/gif", "avif": "image/avif"}
+
+
+@dataclass
+class Publication:
+    """Who publishes the bulletin and where: what every feed, sitemap and meta tag needs."""
+
+    site_url: str                    # absolute, ends with "/"; "" when mkdocs.yml has none
+    title: str                       # the site's name (mkdocs.yml site_name)
+    name: str                        # the publisher's name (extra.bulletin.publisher.name)
+    description: str = ""
+    sections: dict[str, str] = field(default_factory=dict)  # slug -> name
+    logo: str | None = None          # site-relative path of the publisher's logo
+    share_image: str | None = None   # picture shared for pages that are not articles
+    images_dir: str = "images"
+    # The photos stage may publish resized copies; it then puts a callable
+    # ``photo_url(path below images/) -> site-relative URL`` in build.extras.
+    photo_url: Callable[[str], str | None] | None = None
+    photo_size: Callable[[str], tuple[int, int] | None] | None = None  # (width, height) of that URL
+
+    def absolute(self, path: str) -> str:
+        """Absolute URL of a site-relative path (kept relative when there is no site_url)."""
+        if "://" in path and _SCHEME.match(path):
+            return path
+        if not self.site_url:
+            return path
+        path = quote(path, safe=_SAFE)
+        # Site paths are plain ("2022/01/slug/"); urljoin only for the rare "/x" or "../x".
+        return urljoin(self.site_url, path) if path.startswith(("/", "..")) else self.site_url + path
+
+    def image_path(self, article: Article) -> str | None:
+        """Site-relative URL of the article's lead photo, or None."""
+        source = lead_image(article)
+        if source is None:
+            return None
+        if _SCHEME.match(source):
+            return source
+        if self.photo_url is not None:
+            return self.photo_url(source)  # None: the photo is not published (missing, broken)
+        return f"{self.images_dir.strip('/')}/{source.lstrip('/')}"
+
+    def image_url(self, article: Article) -> str | None:
+        path = self.image_path(article)
+        return self.absolute(path) if path else None
+
+    def image_size(self, article: Article) -> tuple[int, int] | None:
+        """(width, height) of the shared lead photo, when the photos stage knows it."""
+        source = lead_image(article)
+        if source is None or self.photo_size is None or _SCHEME.match(source):
+            return None
+        return self.photo_size(source)
+
+    def section_name(self, slug: str | None) -> str:
+        return self.sections.get(slug or "", "")
+
+
+def lead_image(article: Article) -> str | None:
+    """Front-matter ``image``, else the first photo of the body (a path below images/)."""
+    if article.image:
+        return article.image
+    match = _FIRST_IMAGE.search(article.body)
+    return match.group(1) if match else None
+
+
+def image_type(url: str) -> str:
+    """MIME type guessed from the file extension (JPEG when unknown)."""
+    ext = url.rsplit("?", 1)[0].rsplit(".", 1)[-1].lower()
+    return _IMAGE_TYPES.get(ext, "image/jpeg")
+
+
+def iso(dt: datetime) -> str:
+    """W3C date-time with the offset, e.g. 2022-01-13T08:30:00+07:00."""
+    return dt.isoformat(timespec="seconds")
+
+
+def modified(article: Article) -> datetime:
+    return article.updated if article.updated and article.updated > article.date else article.date
+
+
+def json_for_script(data) -> str:
+    """JSON safe inside <script>: '<', '>' and '&' become \\u escapes, so '</script>' cannot end it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def article_tags(pub: Publication, article: Article, canonical: str,
+                 author_urls: list[str | None] | None = None) -> list[tuple[str, str, str]]:
+    """Open Graph and Twitter tags of an article as (attribute, name, content)."""
+    image = pub.image_url(article)
+    tags = [
+        ("property", "og:type", "article"),
+        ("property", "og:site_name", pub.title),
+        ("property", "og:locale", LOCALE),
+        ("property", "og:title", article.title),
+        ("property", "og:description", article.summary),
+        ("property", "og:url", canonical),
+    ]
+    if image:
+        tags += [("property", "og:image", image), ("property", "og:image:alt", article.title),
+                 ("property", "og:image:type", image_type(image))]
+        # Zalo and Facebook show a large picture at once only when they are told its size.
+        size = pub.image_size(article)
+        if size:
+            tags += [("property", "og:image:width", str(size[0])), ("property", "og:image:height", str(size[1]))]
+    tags += [("property", "article:published_time", iso(article.date)),
+             ("property", "article:modified_time", iso(modified(article)))]
+    section = pub.section_name(article.section)
+    if section:
+        tags.append(("property", "article:section", section))
+    tags += [("property", "article:tag", tag) for tag in article.tags]
+    tags += [("property", "article:author", url) for url in author_urls or [] if url]
+    tags += [
+        ("name", "twitter:card", "summary_large_image" if image else "summary"),
+        ("name", "twitter:title", article.title),
+        ("name", "twitter:description", article.summary),
+    ]
+    if image:
+        tags.append(("name", "twitter:image", image))
+    return tags
+
+
+def page_tags(pub: Publication, title: str, canonical: str, description: str = "") -> list[tuple[str, str, str]]:
+    """Tags of a page that is not an article (home, listings, static pages)."""
+    description = description or pub.description
+    tags = [
+        ("property", "og:type", "website"),
+        ("property", "og:site_name", pub.title),
+        ("property", "og:locale", LOCALE),
+        ("property", "og:title", title or pub.title),
+        ("property", "og:url", canonical),
+        ("name", "twitter:card", "summary"),
+        ("name", "twitter:title", title or pub.title),
+    ]
+    if description:
+        tags.insert(4, ("property", "og:description", description))
+    if pub.share_image:
+        tags.append(("property", "og:image", pub.absolute(pub.share_image)))
+    return [t for t in tags if t[2]]
+
+
+def news_article(pub: Publication, article: Article, canonical: str,
+                 author_urls: list[str | None] | None = None) -> dict:
+    """schema.org NewsArticle for one article."""
+    authors = []
+    for i, name in enumerate(article.authors):
+        person = {"@type": "Person", "name": name}
+        if author_urls and i < len(author_urls) and author_urls[i]:
+            person["url"] = author_urls[i]  # positions match article.authors
+        authors.append(person)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.summary,
+        "inLanguage": LANGUAGE,
+        "datePublished": iso(article.date),
+        "dateModified": iso(modified(article)),
+        "author": authors,
+        "publisher": organization(pub),
+    }
+    if canonical:
+        data["mainEntityOfPage"] = {"@type": "WebPage", "@id": canonical}
+        data["url"] = canonical
+    image = pub.image_url(article)
+    if image:
+        data["image"] = [image]
+    section = pub.section_name(article.section)
+    if section:
+        data["articleSection"] = section
+    if article.tags:
+        data["keywords"] = list(article.tags)
+    if article.location:
+        data["contentLocation"] = {"@type": "Place", "name": article.location}
+    return data
+
+
+def organization(pub: Publication) -> dict:
+    org = {"@type": "NewsMediaOrganization", "name": pub.name}
+    if pub.site_url:
+        org["url"] = pub.site_url
+    if pub.logo:
+        org["logo"] = {"@type": "ImageObject", "url": pub.absolute(pub.logo)}
+    return org
+
+
+def website(pub: Publication) -> dict:
+    """schema.org WebSite for the home page."""
+    data = {"@context": "https://schema.org", "@type": "WebSite", "name": pub.title,
+            "inLanguage": LANGUAGE, "publisher": organization(pub)}
+    if pub.site_url:
+        data["url"] = pub.site_url
+    return data
+
+
+def feed_links(pub: Publication, title: str, base: str) -> list[tuple[str, str, str]]:
+    """(type, title, href) of the RSS, Atom and JSON feeds found at ``base``."""
+    return [("application/rss+xml", f"{title} (RSS)", pub.absolute(base + "feed.xml")),
+            ("application/atom+xml", f"{title} (Atom)", pub.absolute(base + "atom.xml")),
+            ("application/feed+json", f"{title} (JSON Feed)", pub.absolute(base + "feed.json"))]
+
+
+def render_head(tags: list[tuple[str, str, str]], json_ld: dict | None = None,
+                links: list[tuple[str, str, str]] | None = None) -> str:
+    """The escaped HTML of meta tags, feed links and a JSON-LD block."""
+    e = lambda s: html.escape(str(s), quote=True)  # noqa: E731
+    out = [f'<meta {attr}="{e(name)}" content="{e(content)}">' for attr, name, content in tags]
+    out += [f'<link rel="alternate" type="{e(kind)}" title="{e(title)}" href="{e(href)}">'
+            for kind, title, href in links or []]
+    if json_ld is not None:
+        out.append(f'<script type="application/ld+json">{json_for_script(json_ld)}</script>')
+    return "\n".join(out)

@@ -1,0 +1,200 @@
+"""The Archive: every cross-article list, computed once after reading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..core.config import SiteConfig
+from ..core.model import Article
+from ..core.names import AUTHOR, LOCATION, PREFIXES as PREFIX, TAG, Names
+
+# Listing kinds and where their pages live. Each label is shown to readers.
+SECTION, YEAR, MONTH, DAY = "section", "year", "month", "day"
+KIND_LABEL = {SECTION: "Chuyên mục", AUTHOR: "Tác giả", LOCATION: "Địa phương",
+              TAG: "Chủ đề", YEAR: "Lưu trữ năm", MONTH: "Lưu trữ tháng", DAY: "Tin theo ngày"}
+# The page listing every year and month ("Lưu trữ"), linked from every page's footer.
+CALENDAR_URL = "luu-tru/"
+
+
+def day_url(when) -> str:
+    """The day page of a date: '2026/11/20/' (an article's slug is never two digits)."""
+    return f"{when:%Y}/{when:%m}/{when:%d}/"
+
+
+@dataclass
+class Listing:
+    """One paginated list of articles (a section, an author, a month…)."""
+
+    kind: str
+    key: str           # slug or "2022" / "2022/01"
+    title: str
+    base_url: str      # e.g. "chinh-tri/" or "tac-gia/xuan-nghiep/"
+    articles: list[Article] = field(default_factory=list)
+
+    def url(self, number: int) -> str:
+        return self.base_url if number == 1 else f"{self.base_url}trang/{number}/"
+
+
+@dataclass
+class ListingPage:
+    """Page ``number`` of ``listing``: only the articles it shows."""
+
+    listing: Listing
+    number: int
+    count: int
+    items: list[Article]
+
+    @property
+    def url(self) -> str:
+        return self.listing.url(self.number)
+
+    @property
+    def src_uri(self) -> str:
+        return self.url + "index.md"
+
+    @property
+    def title(self) -> str:
+        t = self.listing.title
+        return t if self.number == 1 else f"{t} – trang {self.number}"
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.listing.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.listing.url(self.number + 1) if self.number < self.count else None
+
+    def page_links(self, around: int = 2) -> list[tuple[int | None, str | None]]:
+        """Numbers to show in the pager: first, last, and a few around this one.
+
+        ``(None, None)`` marks a gap ("…"), so the pager stays short on
+        a listing with thousands of pages.
+        """
+        keep = {1, self.count, *range(self.number - around, self.number + around + 1)}
+        links, last = [], 0
+        for n in sorted(k for k in keep if 1 <= k <= self.count):
+            if n > last + 1:
+                links.append((None, None))
+            links.append((n, self.listing.url(n)))
+            last = n
+        return links
+
+
+class Archive:
+    """Articles grouped every way the site lists them, newest first."""
+
+    def __init__(self, articles: list[Article], site: SiteConfig, names: Names | None = None):
+        """``names``: each name's page (toasoan.names); by default, of ``articles`` as they are."""
+        self.site = site
+        self.articles = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
+        self.by_slug = {a.slug: a for a in self.articles}
+        self.by_url = {a.url: a for a in self.articles}
+        self.sections: dict[str, Listing] = {
+            s.slug: Listing(SECTION, s.slug, s.name, f"{s.slug}/") for s in site.sections}
+        self.names = names = names or Names.of(self.articles)
+        groups: dict[tuple[str, str], Listing] = {}
+
+        def add(kind: str, name: str, article: Article, key: str | None = None, url: str | None = None):
+            if not key:
+                key = names.slug(kind, name)
+            if not key:
+                return
+            listing = groups.get((kind, key))
+            if listing is None:
+                index = names.indexes.get(kind)
+                title = index.title(name) if index else name
+                listing = groups[(kind, key)] = Listing(kind, key, title, url or f"{PREFIX[kind]}/{key}/")
+            listing.articles.append(article)
+
+        for a in self.articles:  # already newest first, so every list is too
+            if a.section:
+                self.sections[a.section].articles.append(a)
+            for author in a.authors:
+                add(AUTHOR, author, a)
+            add(LOCATION, a.location, a)
+            for tag in a.tags:
+                add(TAG, tag, a)
+            add(YEAR, f"Năm {a.date:%Y}", a, f"{a.date:%Y}", f"{a.date:%Y}/")
+            add(MONTH, f"Tháng {a.date.month}/{a.date:%Y}", a, f"{a.date:%Y}/{a.date:%m}", f"{a.date:%Y}/{a.date:%m}/")
+            add(DAY, f"Ngày {a.date:%d}/{a.date:%m}/{a.date:%Y}", a, f"{a.date:%Y}/{a.date:%m}/{a.date:%d}", day_url(a.date))
+        self.groups = groups
+        # Calendar indexes, built once: a year page lists its months and a month
+        # page its days without scanning every listing of the archive.
+        self._children: dict[str, list[Listing]] = {}
+        days = []
+        for listing in groups.values():
+            if listing.kind in (MONTH, DAY):
+                self._children.setdefault(listing.key.rsplit("/", 1)[0], []).append(listing)
+            if listing.kind == DAY:
+                days.append(listing)
+        for children in self._children.values():
+            children.sort(key=lambda l: l.key, reverse=True)
+        days.sort(key=lambda l: l.key)
+        self._day_neighbours = {d.key: (days[i - 1] if i else None, days[i + 1] if i + 1 < len(days) else None)
+                                for i, d in enumerate(days)}
+
+    def listings(self) -> list[Listing]:
+        return [*self.sections.values(), *self.groups.values()]
+
+    def listing(self, kind: str, name: str) -> Listing | None:
+        """The listing of an author, location or tag by its name (for links)."""
+        if kind == SECTION:
+            return self.sections.get(name)
+        slug = self.names.slug(kind, name)
+        return self.groups.get((kind, slug)) if slug else None
+
+    def pages(self) -> list[ListingPage]:
+        """Every page of every listing; each holds at most ``page_size`` articles."""
+        size = max(1, self.site.page_size)
+        out = []
+        for listing in self.listings():
+            count = max(1, -(-len(listing.articles) // size))
+            for n in range(1, count + 1):
+                out.append(ListingPage(listing, n, count, listing.articles[(n - 1) * size: n * size]))
+        return out
+
+    def latest(self, count: int, section: str | None = None) -> list[Article]:
+        source = self.sections[section].articles if section else self.articles
+        return source[:count]
+
+    def years(self) -> list[Listing]:
+        return sorted((l for l in self.groups.values() if l.kind == YEAR), key=lambda l: l.key, reverse=True)
+
+    def months(self, year: str) -> list[Listing]:
+        """The months of ``year`` ("2026") that have articles, newest first."""
+        return self._children.get(year, [])
+
+    def days(self, month: str) -> list[Listing]:
+        """The days of ``month`` ("2026/11") that have articles, newest first."""
+        return self._children.get(month, [])
+
+    def day_neighbours(self, day: str) -> tuple[Listing | None, Listing | None]:
+        """The previous and next days with articles, around ``day`` ("2026/11/20")."""
+        return self._day_neighbours.get(day, (None, None))
+
+    def calendar(self) -> list[tuple[Listing, list[Listing]]]:
+        """Every year with its months, newest first: the "Lưu trữ" page."""
+        return [(year, self.months(year.key)) for year in self.years()]
+
+
+def front_page(archive: Archive, secondary: int = 4, per_section: int = 5) -> dict:
+    """What the home page shows: a lead story, a few more, then a block per section."""
+    latest = archive.latest(1 + secondary)
+    shown = {id(a) for a in latest}
+    blocks = []
+    for listing in archive.sections.values():
+        # A story already among the latest is not repeated in its section's block.
+        items = []
+        for a in listing.articles:
+            if len(items) == per_section:
+                break
+            if id(a) not in shown:
+                items.append(a)
+        if items:
+            blocks.append((listing, items))
+    return {
+        "lead": latest[0] if latest else None,
+        "secondary": latest[1:],
+        "sections": blocks,
+    }

@@ -1,0 +1,33 @@
+"""Turn a Build's articles into search documents (no MkDocs types here)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .index import IndexStats, SearchDoc, write_index
+from .plaintext import excerpt, plain_text
+
+
+def search_docs(articles, sections) -> list[SearchDoc]:
+    """One SearchDoc per article, in the given order (the archive's: newest first)."""
+    position = {s.slug: i for i, s in enumerate(sections)}
+    docs = []
+    for a in articles:
+        # The body's plain text is made by the index's workers (both cores), not here.
+        lead = plain_text(a.summary) if a.summary else plain_text(a.body[:2000])
+        docs.append(SearchDoc(
+            title=a.title, url=a.url, date=f"{a.date:%Y-%m-%d}",
+            section=position.get(a.section, -1), excerpt=excerpt(lead),
+            # A summary written apart from the body is searchable too.
+            markdown=f"{a.summary}\n\n{a.body}" if a.summary_given else a.body))
+    return docs
+
+
+def build_index(build, out: Path) -> IndexStats:
+    """Write the search index of every article this build shows into ``out``."""
+    if out.exists():
+        shutil.rmtree(out)  # our own folder: no stale shards from an earlier build
+    sections = build.site.sections
+    return write_index(out, search_docs(build.archive.articles, sections),
+                       [(s.slug, s.name) for s in sections])

@@ -1,0 +1,236 @@
+"""Build the static search index: small shard files of impact-ranked postings.
+
+Layout below ``<site>/search/`` (all static, cacheable, fetched on demand):
+
+- ``manifest.json`` — version, counts, sections, year → document-id ranges;
+- ``t/<n>.bin`` — shard ``n`` of the terms (``crc32(term) % shards``). A term
+  entry is: 3-byte check hash, varint postings count, varint variant count,
+  2 bytes per variant (hash of an exact spelling, e.g. "tổ chức"), varint
+  byte length, then postings sorted by document: varint id delta, 1 byte
+  impact, and 1 byte variant index when the term has several spellings;
+- ``d/<n>.json`` — title, URL, date, section and excerpt of ``CHUNK``
+  documents, fetched only for the results shown;
+- ``sections.bin`` — one byte per document (section index + 1), for the filter.
+
+Documents are numbered newest first, so a year is a range of ids and a tie
+goes to the newer article. Each term keeps only its best ``KEEP`` postings
+(a reader looks at the first results, not the 5,000th): that caps every
+shard, whatever the size of the archive.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import zlib
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import parallel
+from .encoding import put_varint
+from .plaintext import plain_text
+from .tokens import exact_terms, fold_syllable, term_check, term_hash, variant_hash
+
+TITLE_WEIGHT = 5      # a title word counts as five body words
+K1, B = 1.2, 0.5      # BM25 saturation and (mild) length normalisation
+KEEP = 300            # postings kept per term, best first
+KEEP_VARIANT = 64     # … plus the best few of every spelling ("đảng" beside "đang")
+MAX_VARIANTS = 254    # variant index 255 means "another spelling"
+CHUNK = 4             # documents per metadata file
+SHARD_TARGET = 3000   # aimed average shard size, bytes
+FORMAT = 1
+
+
+@dataclass
+class SearchDoc:
+    """What the index knows of one article."""
+
+    title: str
+    url: str          # site-relative, e.g. "2022/01/slug/"
+    date: str         # YYYY-MM-DD
+    section: int      # index into the sections list, -1 for none
+    excerpt: str
+    text: str = ""       # plain body text; or else
+    markdown: str = ""   # the body as written, made plain while indexing
+
+
+@dataclass
+class IndexStats:
+    documents: int
+    terms: int
+    postings: int
+    shards: int
+    files: int
+    bytes: int
+
+
+def _spelling(exact: str) -> tuple[str, int]:
+    """(folded term, hash of the exact spelling): computed once per distinct spelling."""
+    return " ".join(fold_syllable(s) for s in exact.split(" ")), variant_hash(exact)
+
+
+def _collect(docs: list[SearchDoc], start: int, end: int) -> tuple[dict[str, array], list[int]]:
+    """Every folded term's postings, packed as ``doc << 28 | spelling << 12 | tf``.
+
+    The spelling is the exact form the document uses most for that term
+    (titles count ``TITLE_WEIGHT`` times), so "Đảng" can rank above "đang".
+    This loop runs once per (term, document): it is kept lean on purpose.
+    """
+    postings: dict[str, array] = {}
+    lengths: list[int] = []
+    known: dict[str, tuple[str, int]] = {}
+    for doc_id in range(start, end):
+        doc = docs[doc_id]
+        body, length = exact_terms(doc.text or plain_text(doc.markdown))
+        counts = Counter(body)
+        title, title_length = exact_terms(doc.title)
+        for key in title:
+            counts[key] += TITLE_WEIGHT
+        lengths.append(max(1, length + TITLE_WEIGHT * title_length))
+        base = doc_id << 28
+        for exact, n in counts.items():
+            info = known.get(exact)
+            if info is None:
+                info = known[exact] = _spelling(exact)
+            plist = postings.get(info[0])
+            if plist is None:
+                plist = postings[info[0]] = array("Q")
+            elif plist[-1] >> 28 == doc_id:
+                # Another spelling of a term this document already has ("đảng", "đang"):
+                # add up, and keep the spelling used more.
+                last = plist[-1]
+                tf = min((last & 0xFFF) + n, 0xFFF)
+                spelling = info[1] if n > (last & 0xFFF) else (last >> 12) & 0xFFFF
+                plist[-1] = base | spelling << 12 | tf
+                continue
+            plist.append(base | info[1] << 12 | (n if n < 0xFFF else 0xFFF))
+    return postings, lengths
+
+
+def _entry(term: str, packed: array, norms: list[float], count: int, scale: float) -> bytes:
+    """Encode one term: choose its best postings and write them by document id."""
+    df = len(packed)
+    # BM25 with the document's length folded into ``norms``; quantised to one byte.
+    c = math.log(1 + (count - df + 0.5) / (df + 0.5)) * (K1 + 1) * scale
+    rows = []
+    for p in packed:
+        doc, tf = p >> 28, p & 0xFFF
+        imp = int(c * tf / (tf + norms[doc]) + 0.5)
+        rows.append((imp if 0 < imp < 256 else (1 if imp < 1 else 255), doc, (p >> 12) & 0xFFFF))
+    if df > KEEP:
+        rows.sort(key=lambda r: (-r[0], r[1]))
+        kept = set(rows[:KEEP])
+        per_variant: Counter = Counter()
+        for r in rows[KEEP:]:
+            if per_variant[r[2]] < KEEP_VARIANT:
+                per_variant[r[2]] += 1
+                kept.add(r)
+        rows = list(kept)
+    if len(rows) > 1:
+        rows.sort(key=lambda r: r[1])
+    spellings = {r[2] for r in rows}
+    variants = ([v for v, _ in Counter(r[2] for r in rows).most_common(MAX_VARIANTS)]
+                if len(spellings) > 1 else list(spellings))
+    index_of = {v: i for i, v in enumerate(variants)}
+    several = len(variants) > 1
+    body = bytearray()
+    last = 0
+    for imp, doc, var in rows:
+        delta = doc - last
+        if delta < 0x80:
+            body.append(delta)
+        else:
+            put_varint(body, delta)
+        last = doc
+        body.append(imp)
+        if several:
+            body.append(index_of.get(var, 255))
+    out = bytearray(term_check(term).to_bytes(3, "little"))
+    put_varint(out, len(rows))
+    put_varint(out, len(variants))
+    for v in variants:
+        out += v.to_bytes(2, "little")
+    put_varint(out, len(body))
+    return bytes(out + body)
+
+
+_job: dict = {}  # what the shard writers read (inherited by forked workers)
+
+
+def _shard_count(postings: dict[str, array]) -> int:
+    """A power of two giving shards of about SHARD_TARGET bytes (estimated before encoding)."""
+    # About 3.7 bytes a kept posting, plus each term's head and its spellings' extras.
+    total = sum(10 + 4 * min(len(p), KEEP) + (200 if len(p) > KEEP else 0) for p in postings.values())
+    shards = 1
+    while shards * SHARD_TARGET < total and shards < 1 << 16:
+        shards <<= 1
+    return shards
+
+
+def _write_shards(k: int, n: int) -> list[tuple[int, int, int]]:
+    """Write every shard and metadata chunk whose number is ``k`` modulo ``n``.
+
+    Returns (file number, crc, size), chunks numbered after the shards.
+    """
+    job = _job
+    mask, folder = job["shards"] - 1, job["folder"]
+    blobs: dict[int, bytearray] = {}
+    for term, packed in job["postings"].items():
+        shard = term_hash(term) & mask
+        if shard % n == k:
+            blob = blobs.get(shard)
+            if blob is None:
+                blob = blobs[shard] = bytearray()
+            blob += _entry(term, packed, job["norms"], job["count"], job["scale"])
+    done = []
+    for shard in range(k, job["shards"], n):
+        blob = bytes(blobs.get(shard, b""))
+        (folder / "t" / f"{shard}.bin").write_bytes(blob)
+        done.append((shard, zlib.crc32(blob), len(blob)))
+    docs = job["docs"]
+    for chunk in range(k, -(-len(docs) // CHUNK), n):
+        rows = [[d.title, d.url, d.date, d.section, d.excerpt] for d in docs[chunk * CHUNK:(chunk + 1) * CHUNK]]
+        data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        (folder / "d" / f"{chunk}.json").write_bytes(data)
+        done.append((job["shards"] + chunk, zlib.crc32(data), len(data)))
+    return done
+
+
+def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]]) -> IndexStats:
+    """Write the index of ``docs`` (newest first) into ``out``; return its figures."""
+    procs = parallel.workers(len(docs))
+    postings, lengths = parallel.collect(_collect, docs, procs)
+    count = len(docs)
+    avg = (sum(lengths) / count) if count else 1.0
+    norms = [K1 * (1 - B + B * n / avg) for n in lengths]
+    shards = _shard_count(postings)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "t").mkdir(exist_ok=True)
+    (out / "d").mkdir(exist_ok=True)
+    _job.update(postings=postings, norms=norms, count=count, shards=shards, folder=out, docs=docs,
+                scale=255 / (math.log(1 + count + 1) * (K1 + 1)))
+    try:
+        done = sorted(d for part in parallel.run(_write_shards, procs) for d in part)
+    finally:
+        _job.clear()
+    version = zlib.crc32(b"".join(crc.to_bytes(4, "little") for _, crc, _ in done))
+    written = sum(size for _, _, size in done)
+    section_bytes = bytes(d.section + 1 for d in docs)
+    (out / "sections.bin").write_bytes(section_bytes)
+    years: dict[str, list[int]] = {}
+    for doc_id, doc in enumerate(docs):
+        span = years.setdefault(doc.date[:4], [doc_id, doc_id])
+        span[1] = doc_id
+    manifest = {
+        "format": FORMAT, "v": f"{zlib.crc32(section_bytes, version):08x}", "documents": count,
+        "shards": shards, "chunk": CHUNK, "keep": KEEP,
+        "sections": [list(s) for s in sections],
+        "years": [[int(y), a, b] for y, (a, b) in years.items()],
+    }
+    data = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    (out / "manifest.json").write_bytes(data)
+    written += len(data) + len(section_bytes)
+    files = shards + -(-count // CHUNK) + 2
+    return IndexStats(count, len(postings), sum(len(p) for p in postings.values()), shards, files, written)

@@ -1,0 +1,81 @@
+"""Search tokens: syllables in exact and folded form, and adjacent pairs.
+
+Vietnamese words are mostly two spaced syllables ("tổ chức"), so the index
+holds every folded syllable AND every folded pair of neighbouring syllables
+("to chuc"). A pair is a term of its own with a short posting list: a
+two-syllable query reads that list instead of two huge ones, and a phrase
+scores above the same syllables far apart. Pairs never cross punctuation.
+
+The client (docs/javascripts/search.js) splits queries the same way; keep
+``BREAKS`` and the word pattern in step with it.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from ..core.text import fold, unify_tones
+
+# Punctuation that ends a phrase: no pair is made across it.
+BREAKS = re.compile(r"[.,;:!?…()\[\]{}\"“”«»–—|/\\]+")
+_WORD = re.compile(r"[^\W_]+")
+_CHECK_SEED = 0x2545F491  # a second, independent hash for the term check
+
+_folded: dict[str, str] = {}
+
+
+def fold_syllable(syllable: str) -> str:
+    """fold() with a cache: an archive has only a few thousand distinct syllables."""
+    out = _folded.get(syllable)
+    if out is None:
+        out = _folded[syllable] = fold(syllable)
+    return out
+
+
+def segments(text: str) -> list[list[str]]:
+    """Exact lower-case syllables (NFC, one tone placement), per phrase."""
+    text = unify_tones(text).lower()
+    return [words for part in BREAKS.split(text) if (words := _WORD.findall(part))]
+
+
+def terms(text: str) -> list[tuple[str, str]]:
+    """Every (exact, folded) term of ``text``: syllables, then neighbouring pairs.
+
+    >>> terms("Tổ chức Đảng")
+    [('tổ', 'to'), ('chức', 'chuc'), ('đảng', 'dang'), ('tổ chức', 'to chuc'), ('chức đảng', 'chuc dang')]
+    """
+    singles, pairs = [], []
+    for words in segments(text):
+        folded = [fold_syllable(w) for w in words]
+        singles.extend(zip(words, folded))
+        pairs.extend((f"{words[i]} {words[i + 1]}", f"{folded[i]} {folded[i + 1]}")
+                     for i in range(len(words) - 1))
+    return singles + pairs
+
+
+def exact_terms(text: str) -> tuple[list[str], int]:
+    """Exact syllables and neighbouring pairs of ``text`` (pairs hold one space),
+    and the number of syllables."""
+    out: list[str] = []
+    count = 0
+    for words in segments(text):
+        count += len(words)
+        out.extend(words)
+        out.extend(map(" ".join, zip(words, words[1:])))
+    return out, count
+
+
+def term_hash(term: str) -> int:
+    """Which shard a folded term lives in (low bits of its CRC-32)."""
+    return zlib.crc32(term.encode("utf-8"))
+
+
+def term_check(term: str) -> int:
+    """24 bits that tell a term from the others in its shard (no strings stored)."""
+    return zlib.crc32(term.encode("utf-8"), _CHECK_SEED) & 0xFFFFFF
+
+
+def variant_hash(exact: str) -> int:
+    """16 bits naming an exact (with diacritics) spelling of a term."""
+    return zlib.crc32(exact.encode("utf-8")) & 0xFFFF
