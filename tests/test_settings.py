@@ -1,0 +1,65 @@
+"""The settings in mkdocs.yml (extra.bulletin): typos, wrong types and renamed keys, in `check` and the build."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+import sitebuild
+from toasoan.core.config import SiteConfig
+
+
+def _site(tmp_path, **bulletin):
+    root = tmp_path / "site"
+    (root / "articles" / "2026" / "11").mkdir(parents=True)
+    (root / "articles" / "2026" / "11" / "a.md").write_text(
+        sitebuild.article(date="2026-11-20 08:00"), encoding="utf-8")
+    cfg = sitebuild.config(root, **bulletin)
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return root, cfg
+
+
+@pytest.mark.parametrize("bulletin, expected", [
+    ({"page_szie": 10}, "cài đặt lạ 'page_szie' trong extra.bulletin (bị bỏ qua thì không ai biết) — Cách sửa: có phải 'page_size'?"),
+    ({"related_count": "5"}, "'related_count' phải là một số nguyên dương, ví dụ 20, không phải '5'"),
+    ({"page_size": 0}, "'page_size' phải là một số nguyên dương"),
+    ({"timezone": "Asia/Ha_Noi"}, "múi giờ 'Asia/Ha_Noi' không có — Cách sửa: viết 'timezone: Asia/Ho_Chi_Minh'"),
+    ({"embed_hosts": "video.example.vn"}, "'embed_hosts' phải là một danh sách [a, b]"),
+    ({"publisher": "Báo A"}, "'publisher' phải là một khối các dòng 'tên: giá trị'"),
+])
+def test_each_mistake_is_one_line_at_its_line_of_mkdocs_yml(tmp_path, bulletin, expected):
+    root, cfg = _site(tmp_path, **bulletin)
+    key = next(iter(bulletin))
+    line = next(n for n, l in enumerate((root / "mkdocs.yml").read_text(encoding="utf-8").split("\n"), 1)
+                if l.strip().startswith(key + ":"))
+    # `check` and the build say the same thing, at the same line, and both stop.
+    check = subprocess.run([sys.executable, "-m", "toasoan", "check", "--root", str(root)],
+                           capture_output=True, text=True, cwd=root)
+    assert check.returncode == 1
+    assert f"mkdocs.yml:{line}: lỗi: {expected}" in check.stdout, check.stdout
+    built = sitebuild.build(root, {}, cfg=cfg)
+    assert built.returncode == 1 and "Traceback" not in built.log
+    assert f"mkdocs.yml:{line}: lỗi: {expected}" in built.log, built.log
+
+
+def test_a_renamed_key_still_works_with_a_warning(tmp_path):
+    places = [p if isinstance(p, str) else p["name"]
+              for p in sitebuild.config(tmp_path)["extra"]["bulletin"]["places"]]
+    root, cfg = _site(tmp_path)
+    bulletin = cfg["extra"]["bulletin"]
+    bulletin["districts"] = places
+    del bulletin["places"]
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    relaxed = sitebuild.build(root, {}, cfg=cfg, strict=False)
+    assert relaxed.returncode == 0, relaxed.log
+    assert "cảnh báo: 'districts' là tên cũ của 'places' và sẽ bị bỏ" in relaxed.log
+    assert sitebuild.build(root, {}, cfg=cfg).returncode == 1   # --strict (CI) asks for the new name
+
+
+def test_every_setting_the_code_reads_is_known():
+    """No false alarms: the fixture site and the sample use only known settings."""
+    fixture = yaml.safe_load((sitebuild.FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert SiteConfig.from_dict(fixture["extra"]["bulletin"]).notes == []
