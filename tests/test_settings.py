@@ -63,3 +63,21 @@ def test_every_setting_the_code_reads_is_known():
     """No false alarms: the fixture site and the sample use only known settings."""
     fixture = yaml.safe_load((sitebuild.FIXTURE / "mkdocs.yml").read_text(encoding="utf-8"))
     assert SiteConfig.from_dict(fixture["extra"]["bulletin"]).notes == []
+
+
+def test_one_brand_colour_paints_the_page(tmp_path):
+    built = sitebuild.build(tmp_path / "blue", {"2026/11/a.md": sitebuild.article(date="2026-11-20 08:00")},
+                            brand_colour="#0B5394")
+    assert built.returncode == 0, built.log
+    home = built.html("")
+    assert '<meta name="theme-color" content="#0B5394">' in home
+    assert "--ts-bar:#0b5394;" in home and "--md-primary-fg-color--dark:#094276;" in home
+    plain = sitebuild.build(tmp_path / "red", {"2026/11/a.md": sitebuild.article(date="2026-11-20 08:00")})
+    assert '<meta name="theme-color" content="#b3141b">' in plain.html("") and "--ts-bar:" not in plain.html("")
+
+
+@pytest.mark.parametrize("colour, why", [("#ffeeaa", "quá nhạt"), ("xanh", "dạng #rrggbb")])
+def test_a_colour_nobody_could_read_is_refused(colour, why):
+    site = SiteConfig.from_dict({"brand_colour": colour})
+    assert [(level, key) for level, key, *_ in site.notes] == [("lỗi", "brand_colour")]
+    assert why in site.notes[0][2] and site.brand_colour == "#b3141b"

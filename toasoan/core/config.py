@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from ..core.colours import DEFAULT as DEFAULT_COLOUR, problem as colour_problem
 from ..core.places import Places, read_places
 from ..core.text import nfc, slugify
 
@@ -39,6 +40,7 @@ class SiteConfig:
     related_count: int = 5
     embed_hosts: list[str] = field(default_factory=list)  # hosts an article may embed from (iframe, img)
     max_article_kb: int = 1024   # a bigger article file is refused before it is read
+    brand_colour: str = DEFAULT_COLOUR   # the masthead bar, links, theme-color (core/colours.py)
     extra: dict = field(default_factory=dict)
     # Mistakes in the settings: (level, setting, message, fix), reported against mkdocs.yml.
     notes: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -99,6 +101,9 @@ class SiteConfig:
         known = {f for f in cls.__dataclass_fields__} - {"sections", "extra", "places", "notes"}
         kwargs = {k: data.pop(k) for k in list(data) if k in known}
         notes += _check_types(kwargs, data)
+        if "brand_colour" in kwargs and (why := colour_problem(kwargs["brand_colour"])):
+            notes.append(("lỗi", "brand_colour", why, "chọn một màu đậm hơn, ví dụ 'brand_colour: \"#b3141b\"'"))
+            del kwargs["brand_colour"]
         for key in data:
             if key not in EXTRA_SETTINGS:
                 close = difflib.get_close_matches(key, sorted(known | set(EXTRA_SETTINGS) | {"sections", "places"}),

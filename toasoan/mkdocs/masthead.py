@@ -1,4 +1,4 @@
-"""MkDocs hook: the build's clock for the masthead ("Thứ Tư, 25/11/2026").
+"""The masthead's clock ("Thứ Tư, 25/11/2026") and the bulletin's brand colour.
 
 The date is printed by the build (the site is rebuilt every hour), using the
 same clock as the articles hook, so TOASOAN_NOW pins it in tests too.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 
 from toasoan.core.dates import now_in
+from toasoan.core.colours import shades
 from toasoan.core.config import SiteConfig
 
 
@@ -15,4 +16,5 @@ def on_env(env, config, files):
     site = config.extra.get("bulletin_site") or SiteConfig.from_dict(config.extra.get("bulletin"))
     env.globals["build_now"] = now_in(site)
     env.globals["bulletin_tz"] = site.timezone
+    env.globals["brand"] = {"colour": site.brand_colour, "shades": shades(site.brand_colour)}
     return env

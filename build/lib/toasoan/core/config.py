@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,16 +98,20 @@ class SiteConfig:
                           "mỗi tên hoặc tên khác (alias) chỉ thuộc một địa phương"))
         known = {f for f in cls.__dataclass_fields__} - {"sections", "extra", "places", "notes"}
         kwargs = {k: data.pop(k) for k in list(data) if k in known}
+        notes += _check_types(kwargs, data)
+        for key in data:
+            if key not in EXTRA_SETTINGS:
+                close = difflib.get_close_matches(key, sorted(known | set(EXTRA_SETTINGS) | {"sections", "places"}),
+                                                  n=1, cutoff=0.6)
+                notes.append(("lỗi", key, f"cài đặt lạ '{key}' trong extra.bulletin (bị bỏ qua thì không ai biết)",
+                              f"có phải '{close[0]}'?" if close else
+                              "xem bảng cài đặt trong README; xoá dòng này nếu không cần"))
         if "distinct_names" in kwargs:
             kwargs["distinct_names"] = [nfc(str(d)) for d in kwargs["distinct_names"] or []]
         if "name" in kwargs:
             if not isinstance(kwargs["name"], str):
                 raise ConfigError("extra.bulletin.name trong mkdocs.yml phải là một dòng chữ")
             kwargs["name"] = nfc(kwargs["name"])
-        size = kwargs.get("max_article_kb", 1024)
-        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-            raise ConfigError("extra.bulletin.max_article_kb trong mkdocs.yml phải là một số nguyên dương "
-                              "(số KB tối đa của một tệp bài, mặc định 1024)")
         return cls(sections=sections, places=places, extra=data, notes=notes, **kwargs)
 
     def report(self, root: Path | str, problems) -> None:
@@ -120,6 +125,54 @@ class SiteConfig:
             line = next((n for n, l in enumerate(text.split("\n"), 1)
                          if l.strip().startswith(key + ":")), 1)
             (problems.error if level == "lỗi" else problems.warning)(path, line, message, fix)
+
+
+# Settings read from SiteConfig.extra by one stage each (their own defaults live there).
+EXTRA_SETTINGS = {
+    "province": str, "default_author": str, "section_count": int,
+    "photos": dict, "publisher": dict, "cms": dict,
+}
+_TYPES = {"page_size": int, "related_count": int, "max_article_kb": int, "timezone": str,
+          "articles_dir": str, "images_dir": str, "embed_hosts": list, "distinct_names": list}
+_TYPE_WORDS = {int: "một số nguyên dương, ví dụ 20", str: "một dòng chữ", list: "một danh sách [a, b]",
+               dict: "một khối các dòng 'tên: giá trị'"}
+
+
+def _check_types(kwargs: dict, extra: dict) -> list[tuple[str, str, str, str]]:
+    """A wrong type is an error at its line (``related_count: "5"`` used to crash much later).
+
+    The wrong value is replaced by the default, so the rest of the run can still report
+    every other problem before the build stops on this one.
+    """
+    notes = []
+    for source, types in ((kwargs, _TYPES), (extra, EXTRA_SETTINGS)):
+        for key, want in types.items():
+            if key not in source:
+                continue
+            value = source[key]
+            ok = isinstance(value, want) and not isinstance(value, bool)
+            if ok and want is int:
+                ok = value >= 1
+            if ok and want is list:
+                ok = all(isinstance(v, str) for v in value)
+            if ok and key == "timezone":
+                try:
+                    ZoneInfo(value)
+                except (ValueError, KeyError, OSError):
+                    ok = False
+                    notes.append(("lỗi", key, f"múi giờ '{value}' không có", "viết 'timezone: Asia/Ho_Chi_Minh'"))
+                    del source[key]
+                    continue
+            if not ok:
+                notes.append(("lỗi", key, f"'{key}' phải là {_TYPE_WORDS[want]}, không phải {_shown(value)}",
+                              f"sửa dòng '{key}:' trong extra.bulletin của mkdocs.yml"))
+                del source[key]
+    return notes
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _strings_or_dicts(items, key: str) -> list:
