@@ -81,3 +81,11 @@ def test_a_colour_nobody_could_read_is_refused(colour, why):
     site = SiteConfig.from_dict({"brand_colour": colour})
     assert [(level, key) for level, key, *_ in site.notes] == [("lỗi", "brand_colour")]
     assert why in site.notes[0][2] and site.brand_colour == "#b3141b"
+
+
+def test_readme_lists_every_setting_as_the_code_has_it():
+    from toasoan.core.config import EXTRA_SETTINGS, SETTINGS_DOC, settings_table
+    readme = (sitebuild.REPO / "README.md").read_text(encoding="utf-8")
+    assert settings_table() in readme
+    fields = set(SiteConfig.__dataclass_fields__) - {"extra", "notes"}
+    assert set(SETTINGS_DOC) == fields | set(EXTRA_SETTINGS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -130,6 +131,45 @@ class SiteConfig:
             line = next((n for n, l in enumerate(text.split("\n"), 1)
                          if l.strip().startswith(key + ":")), 1)
             (problems.error if level == "lỗi" else problems.warning)(path, line, message, fix)
+
+
+# The settings table in README, made from this by ``settings_table()`` (a test keeps README equal to it).
+SETTINGS_DOC = {
+    "name": "Tên báo in trên đầu trang (mặc định: site_name)",
+    "province": "Tên tỉnh: địa phương của bài nhập không nêu xã, huyện nào",
+    "sections": "Các chuyên mục: `{slug, name}`; mỗi chuyên mục một trang và một mục trên thanh đầu trang",
+    "places": "Các địa phương (xã, phường, huyện cũ) kèm tên khác `aliases`; `location` của bài phải là một trong số đó",
+    "distinct_names": "Những tên viết gần giống nhau nhưng đúng là hai người",
+    "timezone": "Múi giờ của ngày giờ đăng",
+    "page_size": "Số bài mỗi trang danh sách",
+    "related_count": "Số bài trong \"Xem thêm\"",
+    "section_count": "Số bài trong \"Tin cùng chuyên mục\"",
+    "articles_dir": "Thư mục bài viết",
+    "images_dir": "Thư mục ảnh",
+    "max_article_kb": "Tệp bài lớn hơn (KB) là lỗi",
+    "embed_hosts": "Máy chủ được nhúng (iframe, ảnh) vào bài; mặc định không máy chủ nào",
+    "brand_colour": "Màu của báo (#rrggbb): thanh đầu trang, liên kết, màu thanh trình duyệt",
+    "default_author": "Tác giả của `toasoan new` khi không ghi `--author`",
+    "photos": "Ảnh: `widths`, `webp_quality`, `jpeg_quality`, `max_mb`, `max_megapixels`",
+    "publisher": "Cơ quan báo ở chân trang: `logo`, `license`, `editor`, `address`, `phone`, `email`",
+    "cms": "Trang viết bài /admin/: `backend` (local, github, gitea), `repo`, `publish`…",
+}
+_DEFAULTS_SHOWN = {"section_count": "5", "name": "site_name", "photos": "480/960/1600 px", "cms": "local"}
+
+
+def settings_table() -> str:
+    """The Markdown table of every ``extra.bulletin`` setting, with its default."""
+    fields = SiteConfig.__dataclass_fields__
+    rows = ["| Cài đặt | Mặc định | Ý nghĩa |", "|---|---|---|"]
+    for key, text in SETTINGS_DOC.items():
+        if key in _DEFAULTS_SHOWN:
+            default = _DEFAULTS_SHOWN[key]
+        elif key in fields and not isinstance(fields[key].default, type(dataclasses.MISSING)):
+            default = str(fields[key].default)
+        else:
+            default = "—"
+        rows.append(f"| `{key}` | {default} | {text} |")
+    return "\n".join(rows) + "\n"
 
 
 # Settings read from SiteConfig.extra by one stage each (their own defaults live there).
