@@ -8,6 +8,7 @@ works in a folder where the repository is out of reach.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -31,8 +32,13 @@ def installed(tmp_path_factory):
     """A fresh venv with the pinned requirements and the wheel of this checkout; returns its bin/."""
     root = tmp_path_factory.mktemp("wheel")
     wheels = root / "dist"
+    # Built from a copy: setuptools writes build/ and *.egg-info/ beside the sources it builds.
+    source = root / "source"
+    shutil.copytree(REPO / "toasoan", source / "toasoan", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
     built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check",
-                  "-q", "-w", str(wheels), str(REPO)], cwd=root)
+                  "-q", "-w", str(wheels), str(source)], cwd=root)
     assert built.returncode == 0, built.stderr
     [wheel] = wheels.glob("toasoan-*.whl")
     env_dir = root / "venv"
