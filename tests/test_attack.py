@@ -1,0 +1,49 @@
+"""Attacks a hostile reporter could still make after the output guard: each was a hole.
+
+Every test builds a real site with `mkdocs build` and reads what was published.
+"""
+
+from __future__ import annotations
+
+import html
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+
+from sitebuild import article, build
+
+# A summary is plain text; this one would be live markup wherever a reader parses it as HTML.
+SUMMARY = 'Tóm tắt <img src=x onerror=alert(1)> <b>đậm</b> & "kép"'
+
+
+class _Tags(HTMLParser):
+    """The elements an HTML reader would build from a string."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.tags: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    built = build(tmp_path_factory.mktemp("attack"), {
+        "2026/11/tom-tat.md": article(title="Bài có phần tóm tắt lạ", date="2026-11-20 08:00",
+                                      summary=SUMMARY),
+    }, strict=False)
+    assert built.returncode == 0, built.log
+    return built
+
+
+def test_rss_description_is_text_for_a_reader_that_renders_it_as_html(site):
+    # RSS 2.0 readers treat <description> as (entity-encoded) HTML: plain text must be escaped once more.
+    root = ET.parse(site.site / "feed.xml").getroot()
+    item = next(i for i in root.iter("item") if i.findtext("title") == "Bài có phần tóm tắt lạ")
+    description = item.findtext("description")
+    assert _Tags(description).tags == []
+    assert html.unescape(description) == SUMMARY
