@@ -47,3 +47,23 @@ def test_rss_description_is_text_for_a_reader_that_renders_it_as_html(site):
     description = item.findtext("description")
     assert _Tags(description).tags == []
     assert html.unescape(description) == SUMMARY
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u202d", "\u202a", "\u2067", "\u2068"])
+def test_bidi_override_in_a_byline_is_an_error(tmp_path, char):
+    # U+202E in an author's name turned the rest of the byline (place, date) backwards:
+    # "20/11/2026" read "6202/11/02". No Vietnamese text needs an override or isolate.
+    built = build(tmp_path, {"2026/11/a.md": article(title="Bài", author=f"Xuân {char}Nghiệp")}, strict=False)
+    assert built.returncode != 0
+    assert f"articles/2026/11/a.md:4: lỗi:" in built.log and f"U+{ord(char):04X}" in built.log
+    assert "Traceback" not in built.log
+
+
+def test_bidi_override_in_a_body_is_removed_with_a_warning(tmp_path):
+    built = build(tmp_path, {"2026/11/a.md": article(
+        title="Bài đảo chiều", date="2026-11-20 08:00", body="Đoạn một.\n\nNgày \u202e20/11/2026 mới đúng.")},
+        strict=False)
+    assert built.returncode == 0, built.log
+    assert "articles/2026/11/a.md:" in built.log and "U+202E" in built.log
+    page = built.html("2026/11/bai-dao-chieu/")
+    assert "\u202e" not in page and "Ngày 20/11/2026 mới đúng." in page
