@@ -67,3 +67,13 @@ def test_bidi_override_in_a_body_is_removed_with_a_warning(tmp_path):
     assert "articles/2026/11/a.md:" in built.log and "U+202E" in built.log
     page = built.html("2026/11/bai-dao-chieu/")
     assert "\u202e" not in page and "Ngày 20/11/2026 mới đúng." in page
+
+
+def test_article_cannot_repeat_an_id_of_the_page_chrome(tmp_path):
+    # "dau-trang" is the masthead the footer's "Lên đầu trang" link jumps to.
+    built = build(tmp_path, {"2026/11/a.md": article(
+        title="Bài trùng id", date="2026-11-20 08:00", body='Đoạn một.\n\n<p id="dau-trang">Đoạn hai.</p>')},
+        strict=False)
+    assert built.returncode == 0, built.log
+    assert "articles/2026/11/a.md:10: cảnh báo: đã bỏ mã định danh (id) 'dau-trang'" in built.log
+    assert built.html("2026/11/bai-trung-id/").count('id="dau-trang"') == 1
