@@ -77,3 +77,34 @@ def test_article_cannot_repeat_an_id_of_the_page_chrome(tmp_path):
     assert built.returncode == 0, built.log
     assert "articles/2026/11/a.md:10: cảnh báo: đã bỏ mã định danh (id) 'dau-trang'" in built.log
     assert built.html("2026/11/bai-trung-id/").count('id="dau-trang"') == 1
+
+
+def _search_rows(site):
+    import json
+    rows = []
+    for shard in sorted((site.site / "search" / "d").glob("*.json")):
+        rows += json.loads(shard.read_text(encoding="utf-8"))
+    return {row[1]: row for row in rows}
+
+
+def test_search_result_shows_a_written_summary_as_typed(tmp_path):
+    # The summary is plain text: the search page must not read it as Markdown or HTML.
+    summary = "Giá <b>tăng</b> 5*2 lần &amp; hơn_nữa"
+    built = build(tmp_path, {"2026/11/a.md": article(title="Bài giá cả", date="2026-11-20 08:00",
+                                                     summary=summary)}, strict=False)
+    assert built.returncode == 0, built.log
+    assert _search_rows(built)["2026/11/bai-gia-ca/"][4] == summary
+
+
+def test_summary_made_from_the_body_is_the_text_a_reader_sees(tmp_path):
+    # Without `summary:`, the first paragraph is the sapo everywhere (feeds, meta, search):
+    # its entities and footnote marks are Markdown, not text.
+    built = build(tmp_path, {"2026/11/a.md": article(
+        title="Bài chú thích", date="2026-11-20 08:00",
+        body="Sản lượng tăng[^1] &amp; giá &lt;ổn định&gt;.\n\nĐoạn hai.\n\n[^1]: Số liệu của tỉnh.")},
+        strict=False)
+    assert built.returncode == 0, built.log
+    want = "Sản lượng tăng & giá <ổn định>."
+    feed = ET.parse(built.site / "atom.xml").getroot()
+    assert [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}summary")] == [want]
+    assert _search_rows(built)["2026/11/bai-chu-thich/"][4] == want

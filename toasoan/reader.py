@@ -12,10 +12,11 @@ from pathlib import Path
 from .config import SiteConfig
 from .controls import clean_body, code
 from .frontmatter import FrontMatterError, decode, split
-from .markup import (BRACKET_LIMIT, DEST, ITEM_WEIGHT, MARKS_LIMIT, MARKUP_LIMIT, TEXT,
+from .markup import (BRACKET_LIMIT, ITEM_WEIGHT, MARKS_LIMIT, MARKUP_LIMIT,
                      bracket_cost, markup_cost, marks, units)
 from .model import DRAFT, PUBLISHED, SCHEDULED, Article
 from .problems import Problems
+from .search.plaintext import plain_text
 from .text import listing_slug, nfc, slugify
 
 REQUIRED = ("title", "date", "author", "location")
@@ -37,7 +38,6 @@ _UNSAFE = re.compile(
     r"<\s*(script|iframe|object|embed|style|form|base|meta|link)\b"
     r"|\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_MD_NOISE = re.compile(rf"!\[{TEXT}\]{DEST}|\[({TEXT})\]{DEST}|[*_`#>]+|<[^<>]+>")
 
 
 def parse_date(value, tz) -> datetime | None:
@@ -75,12 +75,16 @@ def _text_list(value) -> list[str] | None:
 
 
 def first_paragraph(body: str) -> str:
-    """The first paragraph of plain text: the default summary (sapo)."""
+    """The first paragraph of plain text: the default summary (sapo).
+
+    Made by the one ``plain_text``, so entities, footnote marks and tags never
+    reach the places that print the summary as text (feeds, meta, search).
+    """
     for block in re.split(r"\n\s*\n", body):
         block = block.strip()
         if not block or block.startswith(("#", "!", "<", "|", "```", ">", "---", "///")):
             continue
-        text = " ".join(_MD_NOISE.sub(lambda m: m.group(1) or "", block).split())
+        text = plain_text(block)
         if text:
             return text
     return ""
