@@ -108,3 +108,30 @@ def test_summary_made_from_the_body_is_the_text_a_reader_sees(tmp_path):
     feed = ET.parse(built.site / "atom.xml").getroot()
     assert [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}summary")] == [want]
     assert _search_rows(built)["2026/11/bai-chu-thich/"][4] == want
+
+
+def _problem_lines(log: str) -> list[str]:
+    return [line for line in log.splitlines() if line.startswith(("ERROR", "WARNING"))]
+
+
+def test_a_newline_in_a_file_name_or_a_value_cannot_split_or_forge_a_problem_line(tmp_path):
+    # Each problem is one line: a newline from the file name or a quoted YAML value would
+    # start a line of the reporter's choosing (a fake error blamed on someone else's file).
+    fake = "ERROR   -  articles/2026/11/bai-cua-nguoi-khac.md:1: lỗi: giả"
+    built = build(tmp_path, {
+        "2026/11/a\nb.md": article(title="Tên tệp có dòng mới", date="2026-11-20 08:00", tittle="gõ nhầm"),
+        "2026/11/c.md": article(title="Bài liên quan lạ", date="2026-11-21 08:00",
+                                related=["khong-co\n" + fake]),
+    }, strict=False)
+    lines = _problem_lines(built.log)
+    assert not any(line.startswith(fake) for line in lines), lines
+    assert any(line.startswith("WARNING -  articles/2026/11/a\\nb.md:6: cảnh báo:") for line in lines), lines
+    assert any(line.startswith("ERROR   -  articles/2026/11/c.md:6: lỗi: bài liên quan 'khong-co\\n")
+               and "Cách sửa" in line for line in lines), lines
+
+
+def test_an_article_with_a_capitalised_extension_is_not_skipped_in_silence(tmp_path):
+    built = build(tmp_path, {"2026/11/bai.MD": article(title="Đuôi viết hoa", date="2026-11-20 08:00")},
+                  strict=False)
+    assert built.returncode != 0
+    assert any(line.startswith("ERROR   -  articles/2026/11/bai.MD:1: lỗi:") for line in _problem_lines(built.log))

@@ -320,6 +320,10 @@ def find_sources(articles_dir: Path, problems: Problems | None = None) -> list[P
                 elif problems is not None:
                     problems.error(path, 1, "không phải một tệp bài thường (tệp đặc biệt)",
                                    "xoá nó; bài viết là tệp văn bản .md thường")
+            elif entry.name.lower().endswith(".md") and problems is not None:
+                # "Bai.MD" from a phone or Windows: the reporter meant an article.
+                problems.error(path, 1, f"tệp bài '{entry.name}' có đuôi viết hoa, không được đọc",
+                               f"đổi tên thành '{entry.name[:-3]}.md' (đuôi .md viết thường)")
     return sorted(found)
 
 
