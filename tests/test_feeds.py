@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
@@ -30,12 +31,13 @@ def test_rss_items_have_required_elements_and_escaping():
     channel = root.find("channel")
     assert channel.findtext("title") == "Báo Mẫu & Tin"
     assert channel.findtext("link") == "https://example.org/bao/"
-    assert channel.findtext("description") == "Mô tả <b>"
+    assert channel.findtext("description") == "Mô tả &lt;b&gt;"  # readers render it as HTML
     assert channel.findtext("language") == "vi"
     assert channel.find(f"{A}link").get("rel") == "self"
     item = channel.find("item")
     assert item.findtext("title") == EVIL
-    assert item.findtext("description") == EVIL_SUMMARY
+    assert html.unescape(item.findtext("description")) == EVIL_SUMMARY
+    assert "<" not in item.findtext("description")
     assert item.findtext("link") == "https://example.org/bao/2026/11/bai-doc/"
     assert item.find("guid").get("isPermaLink") == "true"
     assert [c.text for c in item.findall(f"{DC}creator")] == ["Xuân Nghiệp", "Đức Thịnh"]

@@ -12,9 +12,12 @@ import re
 # C0 controls except tab and newline (``\r`` is already gone: decode() turns it
 # into ``\n``), DEL, C1 controls, the line and paragraph separators (YAML and
 # JavaScript see them as line ends, so line numbers would drift), lone
-# surrogates (only a YAML escape such as "\ud800" can make one) and the
-# non-characters U+FFFE/U+FFFF.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# surrogates (only a YAML escape such as "\ud800" can make one), the
+# non-characters U+FFFE/U+FFFF, and the bidi embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069): one in an author's name turned the rest of the
+# byline backwards ("20/11/2026" read "6202/11/02"); the marks U+200E/U+200F stay.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                     "\ud800-\udfff\ufffe\uffff]")
 
 # These separate words: dropping them would glue two words together.
 _SPACES = {"\x0b", "\x0c", "\x85", "\u2028", "\u2029"}

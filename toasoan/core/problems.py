@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .controls import CONTROL
 
 ERROR = "lỗi"
 WARNING = "cảnh báo"
@@ -20,8 +23,8 @@ class Problem:
     level: str = ERROR
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}: {self.level}: {self.message}"
-        return f"{text} — Cách sửa: {self.fix}" if self.fix else text
+        text = f"{_one_line(self.path)}:{self.line}: {self.level}: {_one_line(self.message)}"
+        return f"{text} — Cách sửa: {_one_line(self.fix)}" if self.fix else text
 
     def as_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "level": self.level,
@@ -53,6 +56,18 @@ class Problems:
 
     def sorted(self) -> list[Problem]:
         return sorted(self.items, key=lambda p: (p.path, p.line, p.message))
+
+
+# A newline (or another line end) quoted from a file name or a YAML value would let a
+# reporter start a log line of their choosing, e.g. a fake error about another file.
+_BREAKS = re.compile(f"\n|{CONTROL.pattern}")
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line: line ends and control characters written as escapes."""
+    return _BREAKS.sub(lambda m: "\\n" if m.group() == "\n" else
+                       (f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"),
+                       str(text))
 
 
 def _show(path) -> str:

@@ -1,6 +1,8 @@
 """RSS 2.0, Atom and JSON Feed 1.1 of the latest articles (whole site and per section).
 
-XML goes through xml.etree, which escapes text and attributes; characters
+XML goes through xml.etree, which escapes text and attributes. RSS readers
+render ``<description>`` as HTML, so the plain-text summary is HTML-escaped
+before it (``html_text``): "<b>" stays four characters. Characters
 that XML 1.0 forbids (pasted control codes) are dropped first, since no
 parser would read a feed that has one. Each feed holds at most ``LATEST``
 articles, so writing every feed costs O(sections × LATEST), whatever the
@@ -9,6 +11,7 @@ size of the archive.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -36,6 +39,11 @@ _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-
 def clean(text: str) -> str:
     """Text that XML 1.0 can hold."""
     return _NOT_XML.sub("", str(text))
+
+
+def html_text(text: str) -> str:
+    """Plain text for an element that readers parse as HTML (RSS <description>)."""
+    return html.escape(str(text), quote=False)
 
 
 @dataclass
@@ -77,7 +85,7 @@ def rss(pub: Publication, feed: Feed, now: datetime, image_length=None) -> bytes
     channel = _sub(root, "channel")
     _sub(channel, "title", feed.title)
     _sub(channel, "link", pub.absolute(feed.base))
-    _sub(channel, "description", feed.description)
+    _sub(channel, "description", html_text(feed.description))
     _sub(channel, "language", "vi")
     _sub(channel, "lastBuildDate", format_datetime(_updated(feed, now)))
     _sub(channel, "generator", GENERATOR)
@@ -89,7 +97,7 @@ def rss(pub: Publication, feed: Feed, now: datetime, image_length=None) -> bytes
         _sub(item, "title", article.title)
         _sub(item, "link", url)
         _sub(item, "guid", url, isPermaLink="true")
-        _sub(item, "description", article.summary)
+        _sub(item, "description", html_text(article.summary))
         for author in article.authors:
             _sub(item, f"{{{DC}}}creator", author)
         section = pub.section_name(article.section)

@@ -71,8 +71,8 @@ CLASSES = frozenset({
     "ts-figure", "ts-figure--missing", "ts-figure__zoom", "ts-figure__caption", "ts-figure__credit",
 })
 _LANGUAGE_CLASS = re.compile(r"language-[a-z0-9_+#-]{1,30}")
-# Ids the page itself uses (skip link, search, Material's chrome) must stay unique.
-_RESERVED_ID = re.compile(r"(?:md-|ts-|__|noi-dung$|tim-kiem$)", re.IGNORECASE)
+# Ids the page itself uses (skip link, masthead, search, Material's chrome) must stay unique.
+_RESERVED_ID = re.compile(r"(?:md-|ts-|__|noi-dung$|tim-kiem$|dau-trang$)", re.IGNORECASE)
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]{0,80}")
 
 # Browsers drop tabs and newlines anywhere in a URL and treat "\" as "/": compare what they do.

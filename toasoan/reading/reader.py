@@ -12,10 +12,11 @@ from pathlib import Path
 from ..core.config import SiteConfig
 from ..core.controls import clean_body, code
 from ..reading.frontmatter import FrontMatterError, decode, split
-from ..reading.markup import (BRACKET_LIMIT, DEST, ITEM_WEIGHT, MARKS_LIMIT, MARKUP_LIMIT, TEXT,
+from ..reading.markup import (BRACKET_LIMIT, ITEM_WEIGHT, MARKS_LIMIT, MARKUP_LIMIT,
                      bracket_cost, markup_cost, marks, units)
 from ..core.model import DRAFT, PUBLISHED, SCHEDULED, Article
 from ..core.problems import Problems
+from ..search.plaintext import plain_text
 from ..core.text import listing_slug, nfc, slugify
 
 REQUIRED = ("title", "date", "author", "location")
@@ -37,7 +38,6 @@ _UNSAFE = re.compile(
     r"<\s*(script|iframe|object|embed|style|form|base|meta|link)\b"
     r"|\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_MD_NOISE = re.compile(rf"!\[{TEXT}\]{DEST}|\[({TEXT})\]{DEST}|[*_`#>]+|<[^<>]+>")
 
 
 def parse_date(value, tz) -> datetime | None:
@@ -75,12 +75,16 @@ def _text_list(value) -> list[str] | None:
 
 
 def first_paragraph(body: str) -> str:
-    """The first paragraph of plain text: the default summary (sapo)."""
+    """The first paragraph of plain text: the default summary (sapo).
+
+    Made by the one ``plain_text``, so entities, footnote marks and tags never
+    reach the places that print the summary as text (feeds, meta, search).
+    """
     for block in re.split(r"\n\s*\n", body):
         block = block.strip()
         if not block or block.startswith(("#", "!", "<", "|", "```", ">", "---", "///")):
             continue
-        text = " ".join(_MD_NOISE.sub(lambda m: m.group(1) or "", block).split())
+        text = plain_text(block)
         if text:
             return text
     return ""
@@ -316,6 +320,10 @@ def find_sources(articles_dir: Path, problems: Problems | None = None) -> list[P
                 elif problems is not None:
                     problems.error(path, 1, "không phải một tệp bài thường (tệp đặc biệt)",
                                    "xoá nó; bài viết là tệp văn bản .md thường")
+            elif entry.name.lower().endswith(".md") and problems is not None:
+                # "Bai.MD" from a phone or Windows: the reporter meant an article.
+                problems.error(path, 1, f"tệp bài '{entry.name}' có đuôi viết hoa, không được đọc",
+                               f"đổi tên thành '{entry.name[:-3]}.md' (đuôi .md viết thường)")
     return sorted(found)
 
 

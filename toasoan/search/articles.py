@@ -15,7 +15,8 @@ def search_docs(articles, sections) -> list[SearchDoc]:
     docs = []
     for a in articles:
         # The body's plain text is made by the index's workers (both cores), not here.
-        lead = plain_text(a.summary) if a.summary else plain_text(a.body[:2000])
+        # The summary is plain text already (written, or the body's first paragraph made plain).
+        lead = a.summary or plain_text(a.body[:2000])
         docs.append(SearchDoc(
             title=a.title, url=a.url, date=f"{a.date:%Y-%m-%d}",
             section=position.get(a.section, -1), excerpt=excerpt(lead),
