@@ -1,4 +1,4 @@
-"""MkDocs hook, LAST in mkdocs.yml: site/ changes only when a build is complete.
+"""Stage, last in the plugin's order: site/ changes only when a build is complete.
 
 ``on_config`` points the build at a staging folder beside ``site/``; the last
 ``on_post_build`` (after every other hook wrote its files: photos, search,
