@@ -11,7 +11,7 @@ from .core.config import SiteConfig
 from .core.dates import now_in
 from .core.model import DRAFT, PUBLISHED, SCHEDULED, Article
 from .core.names import canonicalise
-from .photos.catalog import check_photos
+from .photos.catalog import Catalog, check_photos
 from .core.problems import Problems
 from .reading.reader import read_all, resolve_related
 
@@ -27,8 +27,18 @@ class Build:
     archive: Archive
     problems: Problems
     preview: bool
+    photos: Catalog                   # every photo the articles use, checked once
     chosen: dict[int, list[Article]] = field(default_factory=dict)  # editor's related links
-    extras: dict = field(default_factory=dict)  # filled by other stages (related, photos…)
+    # "Xem thêm" of each shown article; filled by the related stage once the build is read.
+    related: dict[Article, list[Article]] = field(default_factory=dict)
+
+    def photo_url(self, src: str) -> str | None:
+        """Site-relative URL of a photo below images/ for sharing (None: not published)."""
+        return self.photos.share_url(src)
+
+    def photo_size(self, src: str) -> tuple[int, int] | None:
+        """(width, height) of the image :meth:`photo_url` points to."""
+        return self.photos.share_size(src)
 
     def count(self, status: str) -> int:
         return sum(1 for a in self.articles if a.status == status)
@@ -67,19 +77,4 @@ def prepare(root: Path, site: SiteConfig, preview: bool = False,
     shown = articles if preview else [a for a in articles if a.published]
     chosen = resolve_related(shown, Problems())  # links to hidden articles drop out here
     photos = check_photos(articles, root, site, problems)
-    build = Build(site, root, articles, shown, Archive(shown, site, names), problems, preview, chosen)
-    build.extras.update(photos=photos, photo_url=photos.share_url, photo_size=photos.share_size)
-    return build
-
-
-_current: Build | None = None
-
-
-def current() -> Build | None:
-    """The build in progress, for hooks that run after the articles hook."""
-    return _current
-
-
-def set_current(build: Build | None) -> None:
-    global _current
-    _current = build
+    return Build(site, root, articles, shown, Archive(shown, site, names), problems, preview, photos, chosen)

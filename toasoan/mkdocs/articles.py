@@ -7,12 +7,10 @@ turns their results into MkDocs files and template context.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import Abort
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from toasoan import build as building
@@ -25,52 +23,38 @@ from toasoan.publishing.sanitize import Sanitizer, locate
 log = logging.getLogger("mkdocs.hooks.articles")
 _PAGES_DIR = Path(__file__).resolve().parent / "pages"
 _PAGES = ("tim-kiem.md",)   # pages every site has, shipped with the package
-_command = "build"
-_pages: dict[str, object] = {}   # src_uri -> Article or ListingPage
-_guard: Sanitizer | None = None
 CALENDAR_SRC = CALENDAR_URL + "index.md"
 
 
-def on_startup(command, dirty):
-    global _command
-    _command = command
-
-
-def _preview() -> bool:
-    return _command == "serve" or os.environ.get("TOASOAN_PREVIEW") == "1"
-
-
-def on_config(config):
+def on_config(state, config):
     # Articles never go in the nav: a nav of 10,000 pages is quadratic to build.
-    global _guard
     try:
         site = SiteConfig.from_dict(config.extra.get("bulletin"))
     except ConfigError as e:
         raise Abort(f"lỗi: {e}") from None
     config.extra["bulletin_site"] = site
-    _guard = Sanitizer(urlsplit(config.site_url or "").hostname or "", site.embed_hosts)
+    state.site = site
+    state.guard = Sanitizer(urlsplit(config.site_url or "").hostname or "", site.embed_hosts)
     # One tab per section, right after the home page.
     nav = list(config.nav or [{"Trang chủ": "index.md"}])
     config.nav = nav[:1] + [{s.name: f"{s.slug}/index.md"} for s in site.sections] + nav[1:]
     return config
 
 
-def on_files(files, config):
-    site = config.extra["bulletin_site"]
+def on_files(state, files, config):
     root = Path(config.config_file_path).resolve().parent
-    build = building.prepare(root, site, preview=_preview())
-    building.set_current(build)
+    build = state.build = building.prepare(root, state.site, preview=state.preview)
     for problem in build.problems.sorted():
         (log.error if problem.level == "lỗi" else log.warning)(str(problem))
     log.info(build.summary())
     if build.problems.errors and not build.preview:
         raise Abort(f"Dừng: {len(build.problems.errors)} lỗi trong bài viết (xem danh sách ở trên).")
 
-    _pages.clear()
+    state.pages.clear()
     for article in build.shown:
         files.append(File.generated(config, article.src_uri, abs_src_path=str(article.path),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
-        _pages[article.src_uri] = article
+        state.pages[article.src_uri] = article
     for name in _PAGES:  # the search page… unless the site wrote its own in docs/
         if files.get_file_from_path(name) is None:
             files.append(File.generated(config, name, content=(_PAGES_DIR / name).read_text(encoding="utf-8"),
@@ -80,16 +64,16 @@ def on_files(files, config):
             continue  # a page in docs/ (e.g. a hand-written section intro) wins
         files.append(File.generated(config, page.src_uri, content="",
                                     inclusion=InclusionLevel.NOT_IN_NAV))
-        _pages[page.src_uri] = page
+        state.pages[page.src_uri] = page
     if files.get_file_from_path(CALENDAR_SRC) is None:
         files.append(File.generated(config, CALENDAR_SRC, content="", inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
 
-def on_page_read_source(page, config):
-    if page.file.src_uri == CALENDAR_SRC and building.current() is not None:
+def on_page_read_source(state, page, config):
+    if page.file.src_uri == CALENDAR_SRC and state.build is not None:
         return "---\ntemplate: calendar.html\ntitle: Lưu trữ\nhide: [navigation, toc]\n---\n"
-    article = _pages.get(page.file.src_uri)
+    article = state.pages.get(page.file.src_uri)
     if article is not None and hasattr(article, "body"):
         # An empty YAML block stops MkDocs reading "Key: value" lines as metadata.
         return "---\ntemplate: article.html\n---\n" + article.body
@@ -98,8 +82,8 @@ def on_page_read_source(page, config):
     return None
 
 
-def on_page_markdown(markdown, page, config, files):
-    item = _pages.get(page.file.src_uri)
+def on_page_markdown(state, markdown, page, config, files):
+    item = state.pages.get(page.file.src_uri)
     if item is not None:
         page.meta.setdefault("hide", ["navigation", "toc"])
         page.title = item.title
@@ -118,13 +102,12 @@ _FIXES = {
 }
 
 
-@event_priority(-100)  # last: after every extension, the photo figures and other hooks
-def on_page_content(html, page, config, files):
+def on_page_content(state, html, page, config, files):
     """The guard: every article's HTML passes the allowlist; what it removed is reported."""
-    article = _pages.get(page.file.src_uri)
-    if article is None or not hasattr(article, "body") or _guard is None:
+    article = state.pages.get(page.file.src_uri)
+    if article is None or not hasattr(article, "body") or state.guard is None:
         return html
-    safe, removed = _guard.clean(html)
+    safe, removed = state.guard.clean(html)
     found = Problems()
     for removal in removed:
         found.warning(article.path, article.body_line + locate(article.body, removal.needles),
@@ -135,9 +118,9 @@ def on_page_content(html, page, config, files):
     return safe
 
 
-def on_page_context(context, page, config, nav):
-    build = building.current()
-    item = _pages.get(page.file.src_uri)
+def on_page_context(state, context, page, config, nav):
+    build = state.build
+    item = state.pages.get(page.file.src_uri)
     context["archive"] = build.archive if build else None
     if page.is_homepage and build is not None:
         context["home"] = front_page(build.archive)
@@ -150,8 +133,8 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-def on_env(env, config, files):
-    build = building.current()
+def on_env(state, env, config, files):
+    build = state.build
     env.filters["vn_date"] = lambda dt, pattern=None: vn_date(dt, pattern or LONG)
     env.filters["vn_day"] = lambda dt: vn_date(dt, DAY)
     env.filters["vn_short"] = lambda dt: vn_date(dt, SHORT)
@@ -163,5 +146,5 @@ def on_env(env, config, files):
     env.globals["listing_url"] = lambda kind, name: (
         (l.base_url if (l := build.archive.listing(kind, name)) else None) if build else None)
     env.globals["section_name"] = lambda slug: next(
-        (s.name for s in config.extra["bulletin_site"].sections if s.slug == slug), "")
+        (s.name for s in state.site.sections if s.slug == slug), "")
     return env

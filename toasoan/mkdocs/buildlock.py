@@ -2,7 +2,7 @@
 
 Taken first (``on_config``), released last (after every other hook's
 ``on_post_build``) or when the build fails. ``mkdocs serve`` rebuilds in one
-process (running this module afresh each time): the lock is released after
+process (each with a new state): the lock is released after
 each build, and a build that finds it still held by its own process goes on.
 """
 
@@ -12,18 +12,14 @@ import logging
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
-from mkdocs.plugins import event_priority
 
-from toasoan.publishing.buildlock import BuildLock, Busy, lock_for, release_all, wait_seconds
+from toasoan.publishing.buildlock import Busy, lock_for, release_all, wait_seconds
 
 log = logging.getLogger("mkdocs.hooks.buildlock")
-_lock: BuildLock | None = None
 
 
-@event_priority(1000)
-def on_config(config):
-    global _lock
-    _lock = lock_for(Path(config.config_file_path).parent)
+def on_config(state, config):
+    state.lock = lock = lock_for(Path(config.config_file_path).parent)
 
     def waiting(holder: str) -> None:
         who = f" (tiến trình {holder})" if holder else ""
@@ -31,7 +27,7 @@ def on_config(config):
 
     wait = wait_seconds()
     try:
-        _lock.acquire(wait, waiting)
+        lock.acquire(wait, waiting)
     except Busy as e:
         who = f" (tiến trình {e.holder})" if e.holder else ""
         raise Abort(f"Dừng: một bản dựng khác{who} vẫn đang chạy trong thư mục này sau {wait:g} giây chờ "
@@ -40,17 +36,15 @@ def on_config(config):
     return config
 
 
-@event_priority(-1000)
-def on_post_build(config):
-    if _lock is not None:
-        _lock.release()
+def on_post_build(state, config):
+    if state.lock is not None:
+        state.lock.release()
 
 
-@event_priority(-1000)
-def on_build_error(error):
-    if _lock is not None:
-        _lock.release()
+def on_build_error(state, error):
+    if state.lock is not None:
+        state.lock.release()
 
 
-def on_shutdown():
+def on_shutdown(state):
     release_all()

@@ -15,16 +15,10 @@ from mkdocs.exceptions import Abort
 from toasoan.tools import cms
 
 log = logging.getLogger("mkdocs.hooks.cms")
-_command = "build"
 
 
-def on_startup(command, dirty):
-    global _command
-    _command = command
-
-
-def on_post_build(config):
-    preview = _command == "serve" or os.environ.get("TOASOAN_PREVIEW") == "1"
+def on_post_build(state, config):
+    preview = state.preview
     bulletin = config.extra.get("bulletin") or {}
     mkdocs = {"extra": {"bulletin": bulletin}, "site_url": config.site_url}
     try:

@@ -11,23 +11,22 @@ import html
 import logging
 from pathlib import Path
 
-from toasoan import build as building
 from toasoan.core.dates import now_in
 from toasoan.publishing import feeds
 from toasoan.publishing import meta
 from toasoan.publishing import sitemaps
 
 log = logging.getLogger("mkdocs.hooks.feeds")
-_state: dict = {"build": None, "pub": None, "other_urls": []}
 
 
-def publication(config, build) -> meta.Publication:
+def publication(state, config) -> meta.Publication:
     """The Publication of this build (made once, reused by every page)."""
-    if _state["build"] is build and _state["pub"] is not None:
-        return _state["pub"]
+    if state.publication is not None:
+        return state.publication
+    build = state.build
     bulletin = config.extra.get("bulletin") or {}
     publisher = bulletin.get("publisher") or {}
-    site = config.extra.get("bulletin_site")
+    site = state.site
     site_url = config.site_url or ""
     if site_url and not site_url.endswith("/"):
         site_url += "/"
@@ -41,25 +40,25 @@ def publication(config, build) -> meta.Publication:
         logo=publisher.get("logo") or theme.get("logo") or theme.get("favicon"),
         share_image=publisher.get("share_image") or theme.get("logo"),
         images_dir=site.images_dir if site else "images",
-        photo_url=(build.extras.get("photo_url") if build else None),
-        photo_size=(build.extras.get("photo_size") if build else None),
+        photo_url=build.photo_url if build else None,
+        photo_size=build.photo_size if build else None,
     )
-    _state.update(build=build, pub=pub, other_urls=[])
+    state.publication = pub
     return pub
 
 
-def on_config(config):
+def on_config(state, config):
     # This hook writes sitemap.xml itself (on_post_build): MkDocs need not render
     # its own, and an empty override only logged "Template skipped" on every build.
     config.theme.static_templates.discard("sitemap.xml")
     return config
 
 
-def on_page_context(context, page, config, nav):
-    build = building.current()
+def on_page_context(state, context, page, config, nav):
+    build = state.build
     if build is None:
         return context
-    pub = publication(config, build)
+    pub = publication(state, config)
     canonical = page.canonical_url or ""
     article = context.get("article")
     links = meta.feed_links(pub, pub.title, "")
@@ -76,7 +75,7 @@ def on_page_context(context, page, config, nav):
     else:
         listing_page = context.get("listing_page")
         if listing_page is None:
-            _state["other_urls"].append(page.url)
+            state.other_urls.append(page.url)
         title = pub.title if page.is_homepage else (page.title or pub.title)
         tags = meta.page_tags(pub, title, canonical)
         json_ld = meta.website(pub) if page.is_homepage else None
@@ -88,11 +87,11 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-def on_post_build(config):
-    build = building.current()
+def on_post_build(state, config):
+    build = state.build
     if build is None:
         return
-    pub = publication(config, build)
+    pub = publication(state, config)
     if not pub.site_url:
         log.warning("Chưa đặt site_url trong mkdocs.yml: nguồn tin (RSS/Atom) và sitemap cần địa chỉ "
                     "đầy đủ của trang — Cách sửa: thêm 'site_url: https://…/' vào mkdocs.yml.")
@@ -102,7 +101,7 @@ def on_post_build(config):
     chosen = feeds.feeds_for(pub, archive.latest(feeds.LATEST),
                              {slug: l.articles for slug, l in archive.sections.items()})
     written = feeds.write_feeds(pub, chosen, site_dir, now, _image_length(pub, build, site_dir))
-    items = sitemaps.entries(archive.articles, archive.pages(), _state["other_urls"])
+    items = sitemaps.entries(archive.articles, archive.pages(), state.other_urls)
     robots_given = (Path(config.docs_dir) / "robots.txt").exists()  # a hand-written one wins
     written += sitemaps.write_sitemaps(pub, site_dir, items, sitemaps.recent(archive.articles, now),
                                        write_robots=not robots_given)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from toasoan.core.dates import now_in
 from toasoan.core.colours import shades
-from toasoan.core.config import SiteConfig
 
 
-def on_env(env, config, files):
-    site = config.extra.get("bulletin_site") or SiteConfig.from_dict(config.extra.get("bulletin"))
+def on_env(state, env, config, files):
+    site = state.site   # checked by articles.on_config, which runs first
     env.globals["build_now"] = now_in(site)
     env.globals["bulletin_tz"] = site.timezone
     env.globals["brand"] = {"colour": site.brand_colour, "shades": shades(site.brand_colour)}

@@ -13,86 +13,76 @@ from pathlib import Path
 from jinja2 import pass_context
 from mkdocs.exceptions import Abort
 
-from toasoan import build as building
-from toasoan.photos.figures import LEAD_THUMB_SIZES, THUMB_SIZES, FigureExtension, picture_html
+from toasoan.photos.figures import LEAD_THUMB_SIZES, THUMB_SIZES, picture_html
 from toasoan.photos.images import Publisher, write_atomic
 from toasoan.photos.catalog import shown
 
 log = logging.getLogger("mkdocs.hooks.photos")
-_figures = FigureExtension()
-_articles: dict[str, object] = {}   # src_uri -> Article
-_publisher: Publisher | None = None
 
 
-def _catalog():
-    build = building.current()
-    return build.extras.get("photos") if build is not None else None
+def _catalog(state):
+    return state.build.photos if state.build is not None else None
 
 
-def on_config(config):
-    if _figures not in config.markdown_extensions:
-        config.markdown_extensions.append(_figures)
+def on_config(state, config):
+    if state.figures not in config.markdown_extensions:
+        config.markdown_extensions.append(state.figures)
     return config
 
 
-def on_files(files, config):
-    global _publisher
-    build, catalog = building.current(), _catalog()
-    _articles.clear()
+def on_files(state, files, config):
+    catalog = _catalog(state)
     if catalog is None:
         return files
-    _articles.update((a.src_uri, a) for a in build.shown)
-    if _publisher is not None:
-        _publisher.cancel()
+    retire(state)
     # Only the photos of articles on the site are published: a draft's photo stays private.
-    _publisher = Publisher(catalog.used_by(build.shown), catalog.settings, catalog.cache)
-    _publisher.start()  # encodes run in worker processes while pages render
+    state.publisher = Publisher(catalog.used_by(state.build.shown), catalog.settings, catalog.cache)
+    state.publisher.start()  # encodes run in worker processes while pages render
     return files
 
 
-def on_page_markdown(markdown, page, config, files):
-    article = _articles.get(page.file.src_uri)
-    catalog = _catalog()
-    if article is None or catalog is None:
-        _figures.page(None)
+def on_page_markdown(state, markdown, page, config, files):
+    article = state.pages.get(page.file.src_uri)
+    catalog = _catalog(state)
+    if not hasattr(article, "body") or catalog is None:
+        state.figures.page(None)
         return markdown
     lead = catalog.lead(article)
-    _figures.page(catalog.find, _base(page.url), lead.src if lead else "")
+    state.figures.page(catalog.find, _base(page.url), lead.src if lead else "")
     return markdown
 
 
-def on_page_content(html, page, config, files):
-    for src in _figures.misses:
+def on_page_content(state, html, page, config, files):
+    for src in state.figures.misses:
         log.warning(f"{page.file.src_uri}: ảnh '{shown(src)}' không đăng được (xem lỗi ảnh ở trên)")
-    _figures.misses.clear()
+    state.figures.misses.clear()
     return html
 
 
-def on_env(env, config, files):
+def on_env(state, env, config, files):
+    catalog = _catalog(state)
+
+    @pass_context
+    def thumb_html(context, item, lead=False) -> str:
+        """The responsive thumbnail of an article in a list ("" when it has no photo)."""
+        photo = catalog.lead(item) if catalog is not None and hasattr(item, "body") else None
+        if photo is None:
+            return ""
+        base = str(context.get("base_url") or ".").rstrip("/") + "/"
+        sizes = LEAD_THUMB_SIZES if lead else THUMB_SIZES
+        # The title next to it is the link readers and screen readers use; this one is for tapping.
+        return (f'<a class="ts-card__thumb" href="{base}{item.url}" tabindex="-1" aria-hidden="true">'
+                f'{picture_html(photo, base, "", sizes, lazy=not lead)}</a>')
+
     env.globals["thumb_html"] = thumb_html
     return env
 
 
-@pass_context
-def thumb_html(context, item, lead=False) -> str:
-    """The responsive thumbnail of an article in a list ("" when it has no photo)."""
-    catalog = _catalog()
-    photo = catalog.lead(item) if catalog is not None and hasattr(item, "body") else None
-    if photo is None:
-        return ""
-    base = str(context.get("base_url") or ".").rstrip("/") + "/"
-    sizes = LEAD_THUMB_SIZES if lead else THUMB_SIZES
-    # The title next to it is the link readers and screen readers use; this one is for tapping.
-    return (f'<a class="ts-card__thumb" href="{base}{item.url}" tabindex="-1" aria-hidden="true">'
-            f'{picture_html(photo, base, "", sizes, lazy=not lead)}</a>')
-
-
-def on_post_build(config):
-    global _publisher
-    catalog = _catalog()
-    if _publisher is None or catalog is None:
+def on_post_build(state, config):
+    catalog = _catalog(state)
+    if state.publisher is None or catalog is None:
         return
-    publisher, _publisher = _publisher, None
+    publisher, state.publisher = state.publisher, None
     try:
         stats = publisher.finish(Path(config.site_dir))
     except RuntimeError as e:
@@ -109,11 +99,15 @@ def on_post_build(config):
         pass
 
 
-def on_build_error(error):
-    global _publisher
-    if _publisher is not None:
-        _publisher.cancel()
-        _publisher = None
+def on_build_error(state, error):
+    retire(state)
+
+
+def retire(state) -> None:
+    """Stop the photo encodes a build left running (it failed, or a new one starts)."""
+    if state.publisher is not None:
+        state.publisher.cancel()
+        state.publisher = None
 
 
 def _base(url: str) -> str:

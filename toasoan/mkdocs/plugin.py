@@ -10,6 +10,10 @@ registers a hook module under its file name, which would hide the package)::
 Each event runs the stages' handlers in the order below, whatever order a site
 lists its own hooks in: articles are read before photos, related links, search
 and feeds use them, and the article guard sees the final HTML last.
+
+A build's state is one :class:`~toasoan.mkdocs.state.SiteBuild`, made afresh in
+``on_config`` (MkDocs loads the configuration anew for every build, and for every
+``mkdocs serve`` rebuild) and passed to each handler as its first argument.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, event_priority
 
 from . import articles, buildlock, cms, feeds, masthead, photos, related, search, staging
+from .state import SiteBuild
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 STYLESHEETS = ("stylesheets/bulletin.css", "stylesheets/search.css")
@@ -35,57 +40,76 @@ EVENTS = ("startup", "config", "files", "env", "page_read_source", "page_markdow
           "page_content", "page_context", "post_build", "build_error", "shutdown")
 
 
-def _run(event: str, parts, item=None, **kwargs):
-    """Run ``on_<event>`` of each part; like MkDocs, a handler's non-None result replaces ``item``."""
+def _run(state: SiteBuild, event: str, parts, item=None, **kwargs):
+    """Run ``on_<event>(state, …)`` of each part; like MkDocs, a handler's non-None result replaces ``item``."""
     for part in parts:
         handler = getattr(part, f"on_{event}", None)
         if handler is None:
             continue
-        result = handler(item, **kwargs) if item is not None else handler(**kwargs)
+        result = handler(state, item, **kwargs) if item is not None else handler(state, **kwargs)
         if result is not None:
             item = result
     return item
 
 
 class Plugin(BasePlugin):
-    """Tòa soạn inside MkDocs: its theme layer, then each stage's handlers."""
+    """Tòa soạn inside MkDocs: its theme layer, then each stage's handlers.
+
+    MkDocs keeps one object across ``mkdocs serve`` rebuilds (a plugin with
+    ``on_startup`` is cached; a hook file is imported once), so only the command
+    lives here; everything a build finds is on ``self.state``, new in each ``on_config``.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.command, self.dirty = "build", False
+        self.state: SiteBuild | None = None
+
+    def _current(self) -> SiteBuild:
+        if self.state is None:  # an event before on_config (e.g. a failed start): nothing to share
+            self.state = SiteBuild(command=self.command, dirty=self.dirty)
+        return self.state
 
     def on_startup(self, *, command, dirty):
-        _run("startup", ORDER, command=command, dirty=dirty)
+        self.command, self.dirty = command, dirty
 
     @event_priority(100)  # the build lock before anything else; a province's hooks see our settings
     def on_config(self, config):
+        if self.state is not None:  # the previous build's leftovers (a serve rebuild)
+            photos.retire(self.state)
+            staging.retire(self.state)
+        self.state = SiteBuild(command=self.command, dirty=self.dirty)
         _use_theme(config)
-        return _run("config", ORDER, config)
+        return _run(self.state, "config", ORDER, config)
 
     def on_files(self, files, *, config):
-        return _run("files", ORDER, files, config=config)
+        return _run(self._current(), "files", ORDER, files, config=config)
 
     def on_env(self, env, *, config, files):
-        return _run("env", ORDER, env, config=config, files=files)
+        return _run(self._current(), "env", ORDER, env, config=config, files=files)
 
     def on_page_read_source(self, *, page, config):
-        return _run("page_read_source", ORDER, page=page, config=config)
+        return _run(self._current(), "page_read_source", ORDER, page=page, config=config)
 
     def on_page_markdown(self, markdown, *, page, config, files):
-        return _run("page_markdown", ORDER, markdown, page=page, config=config, files=files)
+        return _run(self._current(), "page_markdown", ORDER, markdown, page=page, config=config, files=files)
 
     @event_priority(-100)  # after a province's own hooks: the guard sees the final HTML
     def on_page_content(self, html, *, page, config, files):
-        return _run("page_content", CONTENT_ORDER, html, page=page, config=config, files=files)
+        return _run(self._current(), "page_content", CONTENT_ORDER, html, page=page, config=config, files=files)
 
     def on_page_context(self, context, *, page, config, nav):
-        return _run("page_context", ORDER, context, page=page, config=config, nav=nav)
+        return _run(self._current(), "page_context", ORDER, context, page=page, config=config, nav=nav)
 
     @event_priority(-100)  # after a province's own hooks wrote their files: they go in the manifest
     def on_post_build(self, *, config):
-        _run("post_build", END_ORDER, config=config)
+        _run(self._current(), "post_build", END_ORDER, config=config)
 
     def on_build_error(self, *, error):
-        _run("build_error", END_ORDER, error=error)
+        _run(self._current(), "build_error", END_ORDER, error=error)
 
     def on_shutdown(self):
-        _run("shutdown", END_ORDER)
+        _run(self._current(), "shutdown", END_ORDER)
 
 
 def _use_theme(config) -> None:
@@ -107,8 +131,8 @@ def _use_theme(config) -> None:
 def hooks() -> dict:
     """``on_*`` functions of one new Plugin, for a site's ``hooks/`` file.
 
-    A new object each time MkDocs loads the site's configuration (``mkdocs serve``
-    reloads it on every change), so no state outlives its build.
+    MkDocs imports a hook file once per process, so this object serves every build
+    of that file; each build still gets its own state (``Plugin.on_config``).
     """
     plugin = Plugin()
     return {f"on_{event}": getattr(plugin, f"on_{event}") for event in EVENTS}

@@ -10,32 +10,31 @@ from __future__ import annotations
 import logging
 import time
 
-from toasoan import build as building
 from toasoan.related.rank import relate_all, same_section
 
 log = logging.getLogger("mkdocs.hooks.related")
 SECTION_COUNT = 5   # default length of "Tin cùng chuyên mục" (extra.bulletin.section_count)
 
 
-def on_files(files, config):
-    build = building.current()
+def on_files(state, files, config):
+    build = state.build
     if build is None:
         return files
     started, cpu = time.perf_counter(), time.process_time()
     # Automatic links come from published articles only, even in preview.
     pool = [a for a in build.articles if a.published]
-    build.extras["related"] = relate_all(build.shown, pool, build.chosen, build.site.related_count)
+    build.related = relate_all(build.shown, pool, build.chosen, build.site.related_count)
     log.info("Xem thêm: %d bài, %.1f giây (CPU %.1f giây)", len(build.shown),
              time.perf_counter() - started, time.process_time() - cpu)
     return files
 
 
-def on_page_context(context, page, config, nav):
+def on_page_context(state, context, page, config, nav):
     article = context.get("article")
-    build = building.current()
+    build = state.build
     if article is None or build is None:
         return context
-    related = build.extras.get("related", {}).get(article, [])
+    related = build.related.get(article, [])
     context["related_articles"] = related
     listing = build.archive.sections.get(article.section) if article.section else None
     count = int(build.site.extra.get("section_count", SECTION_COUNT))

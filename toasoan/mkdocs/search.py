@@ -11,14 +11,13 @@ import os
 import time
 from pathlib import Path
 
-from toasoan import build as building
 from toasoan.search.articles import build_index
 
 log = logging.getLogger("mkdocs.hooks.search")
 
 
-def on_post_build(config):
-    build = building.current()
+def on_post_build(state, config):
+    build = state.build
     if build is None:
         return
     started, cpu = time.perf_counter(), _cpu()

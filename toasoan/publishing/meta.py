@@ -41,8 +41,8 @@ class Publication:
     logo: str | None = None          # site-relative path of the publisher's logo
     share_image: str | None = None   # picture shared for pages that are not articles
     images_dir: str = "images"
-    # The photos stage may publish resized copies; it then puts a callable
-    # ``photo_url(path below images/) -> site-relative URL`` in build.extras.
+    # The photos stage may publish resized copies; ``photo_url(path below images/)
+    # -> site-relative URL`` is then the Build's method of that name.
     photo_url: Callable[[str], str | None] | None = None
     photo_size: Callable[[str], tuple[int, int] | None] | None = None  # (width, height) of that URL
 
