@@ -14,7 +14,7 @@ from toasoan.core.config import SiteConfig
 from toasoan.reading.markup import BRACKET_LIMIT, bracket_cost, code_spans
 from toasoan.publishing.meta import lead_image
 from toasoan.core.model import Article
-from toasoan.photos.catalog import find_refs
+from toasoan.reading.photorefs import find_refs
 from toasoan.reading.reader import first_paragraph, read_all
 from toasoan.search.plaintext import plain_text
 from toasoan.related.terms import plain

@@ -16,7 +16,7 @@ from mkdocs.exceptions import Abort
 from toasoan import build as building
 from toasoan.photos.figures import LEAD_THUMB_SIZES, THUMB_SIZES, FigureExtension, picture_html
 from toasoan.photos.images import Publisher, write_atomic
-from toasoan.photos.catalog import shown
+from toasoan.reading.photorefs import shown
 
 log = logging.getLogger("mkdocs.hooks.photos")
 _figures = FigureExtension()

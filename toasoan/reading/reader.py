@@ -12,7 +12,7 @@ from pathlib import Path
 from ..core.config import SiteConfig
 from ..core.controls import clean_body, code
 from ..reading.frontmatter import FrontMatterError, decode, split
-from ..reading.markup import (BRACKET_LIMIT, DEST, ITEM_WEIGHT, MARKS_LIMIT, MARKUP_LIMIT, TEXT,
+from ..reading.markup import (BRACKET_LIMIT, DEST, ITEM_WEIGHT, MARKS_LIMIT, MARKUP_LIMIT, TEXT, code_lines,
                      bracket_cost, markup_cost, marks, units)
 from ..core.model import DRAFT, PUBLISHED, SCHEDULED, Article
 from ..core.problems import Problems
@@ -36,7 +36,6 @@ class DateOutOfRange(ValueError):
 _UNSAFE = re.compile(
     r"<\s*(script|iframe|object|embed|style|form|base|meta|link)\b"
     r"|\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
-_FENCE = re.compile(r"^\s*(```|~~~)")
 _MD_NOISE = re.compile(rf"!\[{TEXT}\]{DEST}|\[({TEXT})\]{DEST}|[*_`#>]+|<[^<>]+>")
 
 
@@ -270,12 +269,9 @@ def _check_html(path: Path, body: str, first_line: int, problems: Problems) -> N
     # and one scan of the body is cheaper than one per line.
     if not ("<" in body or "=" in body or ":" in body) or not _UNSAFE.search(body):
         return
-    in_code = False
-    for number, line in enumerate(body.split("\n"), start=first_line):
-        if _FENCE.match(line):
-            in_code = not in_code
-            continue
-        if not in_code and (m := _UNSAFE.search(line)):
+    lines = body.split("\n")
+    for number, (line, code) in enumerate(zip(lines, code_lines(lines)), start=first_line):
+        if not code and (m := _UNSAFE.search(line)):
             problems.error(path, number, f"bài có mã HTML không an toàn ('{m.group(0).strip()}')",
                            "xoá đoạn mã này; muốn nhúng video hay bản đồ, nhờ kỹ thuật viên")
 
