@@ -12,7 +12,8 @@ from pathlib import Path
 from ..core.config import SiteConfig
 from ..core.controls import clean_body, code
 from ..reading.frontmatter import FrontMatterError, decode, split
-from ..reading.markup import (BRACKET_LIMIT, DEST, ITEM_WEIGHT, MARKS_LIMIT, MARKUP_LIMIT, TEXT, code_lines,
+from ..reading.plain import first_paragraph
+from ..reading.markup import (BRACKET_LIMIT, ITEM_WEIGHT, MARKS_LIMIT, MARKUP_LIMIT, code_lines,
                      bracket_cost, markup_cost, marks, units)
 from ..core.model import DRAFT, PUBLISHED, SCHEDULED, Article
 from ..core.problems import Problems
@@ -36,7 +37,6 @@ class DateOutOfRange(ValueError):
 _UNSAFE = re.compile(
     r"<\s*(script|iframe|object|embed|style|form|base|meta|link)\b"
     r"|\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
-_MD_NOISE = re.compile(rf"!\[{TEXT}\]{DEST}|\[({TEXT})\]{DEST}|[*_`#>]+|<[^<>]+>")
 
 
 def parse_date(value, tz) -> datetime | None:
@@ -71,18 +71,6 @@ def _text_list(value) -> list[str] | None:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return [nfc(v.strip()) for v in value if v.strip()]
     return None
-
-
-def first_paragraph(body: str) -> str:
-    """The first paragraph of plain text: the default summary (sapo)."""
-    for block in re.split(r"\n\s*\n", body):
-        block = block.strip()
-        if not block or block.startswith(("#", "!", "<", "|", "```", ">", "---", "///")):
-            continue
-        text = " ".join(_MD_NOISE.sub(lambda m: m.group(1) or "", block).split())
-        if text:
-            return text
-    return ""
 
 
 def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,

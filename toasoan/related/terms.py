@@ -13,7 +13,7 @@ from collections import Counter
 import numpy as np
 from scipy import sparse
 
-from ..reading.markup import ATTRS, DEST, SRC, TAG, TEXT
+from ..reading.plain import words_text
 from ..core.model import Article
 from ..core.text import fold_fast
 
@@ -21,10 +21,6 @@ TITLE_WEIGHT = 3     # a title word counts like this many body words
 TAG_WEIGHT = 3       # weight of a whole tag as a term of its own
 
 
-_MARKUP = re.compile(
-    rf"!\[({TEXT})\]\(\s*+{SRC}(?:\s*+\"([^\"]*)\")?\s*+\)"  # photo: keep alt text and caption
-    rf"|\[({TEXT})\]{DEST}"                                 # link: keep its text
-    rf"|{TAG}|https?://\S+|{ATTRS}")                        # tags, addresses, attribute lists
 # Punctuation and numbers (dates, amounts: noise here) end a run of syllable pairs.
 _BREAK = re.compile(r"[^a-z\s]+")
 
@@ -36,11 +32,6 @@ va la cua cac nhung mot duoc co trong cho voi da de khi thi tai tu ve nay nhu cu
 den ra vao lai con nhieu rat hon khong o tren duoi sau truoc nen ma neu vi bi boi hay hoac
 do day kia ay nao gi the nhat moi cu deu van luc viec chi nua ca hien tung qua bang
 """.split())
-
-
-def plain(markdown: str) -> str:
-    """The words of a Markdown body: photos' alt text and captions, links' text."""
-    return _MARKUP.sub(lambda m: " ".join(g for g in m.groups() if g) or " ", markdown)
 
 
 def add_terms(counts: dict[str, float], text: str, weight: float = 1.0) -> None:
@@ -62,7 +53,7 @@ def features(article: Article) -> dict[str, float]:
     add_terms(counts, article.title, TITLE_WEIGHT)
     if article.summary_given:
         add_terms(counts, article.summary)
-    add_terms(counts, plain(article.body))
+    add_terms(counts, words_text(article.body))
     for tag in article.tags:
         add_terms(counts, tag)
         key = "#" + fold_fast(tag).strip()
@@ -75,7 +66,7 @@ def _fields(article: Article):
     yield article.title, TITLE_WEIGHT
     if article.summary_given:
         yield article.summary, 1
-    yield plain(article.body), 1
+    yield words_text(article.body), 1
     for tag in article.tags:
         yield tag, 1
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from . import parallel
 from .encoding import put_varint
-from .plaintext import plain_text
+from ..reading.plain import plain_text
 from ..core.text import fold_syllable
 from .tokens import exact_terms, term_check, term_hash, variant_hash
 
