@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pubfixtures import make
+from toasoan.core.problems import Problems
+from toasoan.reading.reader import _check_html
 from toasoan.reading.markup import blank_code, code_lines
 from toasoan.reading.photorefs import find_refs, lead_source
 from toasoan.publishing.meta import lead_image
@@ -61,3 +65,18 @@ def test_lead_photo_skips_code_and_refused_paths():
     assert lead_source(article) == lead_image(article) == "2022/01/that.jpg"
     assert lead_image(_make(EXAMPLE, "2022/01/dai-dien.jpg")) == "2022/01/dai-dien.jpg"
     assert lead_image(_make("```\n![](a.jpg)\n```", None)) is None
+
+
+@pytest.mark.parametrize("body, lines", [
+    # Code shows HTML as text; the same HTML outside code is refused.
+    ("```\n<iframe src=x>\n```\n\n<iframe src=x>", [5]),
+    # A tilde fence is not closed by backticks: the old toggle counted three
+    # fence lines here and let the script after them through.
+    ("~~~\n```\n~~~\n<script>alert(1)</script>", [4]),
+    ("a\n\n    <script>code</script>\n\n<script>x</script>", [5]),
+    ("- item\n\n    <script>x</script>", [3]),
+])
+def test_reader_refuses_unsafe_html_outside_code_only(body, lines):
+    problems = Problems()
+    _check_html(Path("a.md"), body, 1, problems)
+    assert [p.line for p in problems.errors] == lines
