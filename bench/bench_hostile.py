@@ -9,9 +9,9 @@ For each payload and size, each stage runs in a child process of its own with
 a time limit, and the table shows its seconds (``>T`` when it was stopped):
 
 - ``read``    ``reader.read_article``: front-matter, checks, first paragraph
-- ``photos``  ``photos.find_refs`` (the photos of a body) and ``meta.lead_image``
+- ``photos``  ``reading.photorefs.find_refs`` (the photos of a body) and ``meta.lead_image``
 - ``relate``  ``terms.features`` (related articles)
-- ``search``  ``search.plaintext.plain_text`` and the index's terms
+- ``search``  ``reading.plain.plain_text`` and the index's terms
 - ``render``  Python-Markdown with every extension of mkdocs.yml, MkDocs' own
   and the project's FigureExtension — only when ``read`` accepts the body,
   as the build renders nothing else.
@@ -82,7 +82,7 @@ def preload() -> None:
     import markdown  # noqa: F401
     from mkdocs.config import load_config
     import toasoan.photos.figures, toasoan.meta, toasoan.photos, toasoan.reader, toasoan.terms  # noqa: F401,E401
-    import toasoan.search.plaintext, toasoan.search.tokens  # noqa: F401,E401
+    import toasoan.reading.plain, toasoan.search.tokens  # noqa: F401,E401
     _config = load_config(str(REPO / "mkdocs.yml"))
 
 
@@ -110,7 +110,7 @@ def run_stage(stage: str, text: str) -> str:
     if stage == "photos":
         from toasoan.publishing.meta import lead_image
         from toasoan.core.model import Article
-        from toasoan.photos.catalog import find_refs
+        from toasoan.reading.photorefs import find_refs
         find_refs(text, 7)
         lead_image(Article(Path("a.md"), "a.md", "t", datetime.now(), [], "", "a", text, 7))
         return ""
@@ -120,7 +120,7 @@ def run_stage(stage: str, text: str) -> str:
         features(Article(Path("a.md"), "a.md", "t", datetime.now(), [], "", "a", text, 7))
         return ""
     if stage == "search":
-        from toasoan.search.plaintext import plain_text
+        from toasoan.reading.plain import plain_text
         from toasoan.search.tokens import exact_terms
         exact_terms(plain_text(text))
         return ""

@@ -10,7 +10,7 @@ import pytest
 
 from toasoan.photos.figures import FigureExtension
 from toasoan.photos.images import Photo, PhotoInfo
-from toasoan.photos.catalog import find_refs, normalise, split_caption
+from toasoan.reading.photorefs import find_refs, normalise, split_caption
 
 KEY = "ab" * 32
 

@@ -14,10 +14,9 @@ from toasoan.core.config import SiteConfig
 from toasoan.reading.markup import BRACKET_LIMIT, bracket_cost, code_spans
 from toasoan.publishing.meta import lead_image
 from toasoan.core.model import Article
-from toasoan.photos.catalog import find_refs
+from toasoan.reading.photorefs import find_refs
 from toasoan.reading.reader import first_paragraph, read_all
-from toasoan.search.plaintext import plain_text
-from toasoan.related.terms import plain
+from toasoan.reading.plain import plain_text, words_text
 
 SITE = SiteConfig.from_dict({"sections": [{"slug": "thoi-su", "name": "Thời sự"}]})
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=SITE.tz)
@@ -45,7 +44,7 @@ def test_project_scanners_are_linear(name):
     started = time.perf_counter()
     first_paragraph(body)
     plain_text(body)
-    plain(body)
+    words_text(body)
     find_refs(body, 7)
     lead_image(_article(body))
     assert time.perf_counter() - started < 20, name  # minutes before; a second or two on a busy machine

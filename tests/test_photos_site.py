@@ -308,3 +308,17 @@ def test_the_same_picture_under_two_names_is_encoded_once(tmp_path):
     built = sitebuild.build(tmp_path, articles, images={"2022/a.jpg": same, "2022/b.jpg": same})
     assert built.returncode == 0 and "mã hoá mới 1, dùng lại 1" in built.log, built.log
     assert len(list((built.site / "images/2022").glob("a.*"))) == len(list((built.site / "images/2022").glob("b.*"))) == 4
+
+
+def test_og_image_and_thumbnail_agree_past_an_image_in_code(tmp_path):
+    # An image example in a code block is no photo of the article: neither the
+    # page head (og:image) nor the listing may take it for the lead photo.
+    body = ('Cách chèn ảnh vào bài:\n\n```\n![](2022/01/xoay.jpg "Ví dụ")\n```\n\n'
+            '![](2022/01/hoi-nghi.jpg "Các đại biểu dự hội nghị. Ảnh: Xuân Nghiệp")\n')
+    built = sitebuild.build(tmp_path, {"2022/vd.md": sitebuild.article(title="Bài hướng dẫn", body=body)},
+                            images={k: PHOTOS[k] for k in ("2022/01/hoi-nghi.jpg", "2022/01/xoay.jpg")})
+    assert built.returncode == 0, built.log
+    og = re.search(r'<meta property="og:image" content="([^"]+)"', built.html("2022/01/bai-huong-dan/")).group(1)
+    card = re.search(r'<a class="ts-card__thumb" href="\./2022/01/bai-huong-dan/".*?</a>', built.html(""), re.S).group(0)
+    assert "hoi-nghi" in og and "xoay" not in og
+    assert "hoi-nghi." in card and "xoay" not in card

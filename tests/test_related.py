@@ -17,7 +17,8 @@ from toasoan.build import prepare
 from toasoan.core.config import SiteConfig
 from toasoan.core.model import Article
 from toasoan.related.rank import RelatedIndex, relate_all, same_section
-from toasoan.related.terms import TermMatrix, features, fold_fast
+from toasoan.core.text import fold_fast
+from toasoan.related.terms import TermMatrix, features
 from toasoan.core.text import fold
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ import pytest
 
 from toasoan.search import index as index_module
 from toasoan.search.index import SearchDoc, write_index
-from toasoan.search.plaintext import excerpt, plain_text
+from toasoan.reading.plain import excerpt, plain_text
 from toasoan.search.query import Index, query_terms
 from toasoan.search.tokens import exact_terms, segments, terms
 

@@ -15,7 +15,7 @@ from mkdocs.exceptions import Abort
 
 from toasoan.photos.figures import LEAD_THUMB_SIZES, THUMB_SIZES, picture_html
 from toasoan.photos.images import Publisher, write_atomic
-from toasoan.photos.catalog import shown
+from toasoan.reading.photorefs import shown
 
 log = logging.getLogger("mkdocs.hooks.photos")
 

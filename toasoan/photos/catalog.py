@@ -8,68 +8,19 @@ once (in parallel); unchanged ones come from ``probe.json``.
 from __future__ import annotations
 
 import os
-import re
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.config import SiteConfig
-from ..reading.markup import BEFORE_IMAGE, code_spans
 from ..photos.images import Photo, PhotoInfo, PhotoSettings, ProbeCache, photo_key, probe, target_widths
 from ..core.model import Article
 from ..core.problems import Problems
-from ..core.text import nfc
+from ..reading.photorefs import PhotoRef, find_refs, lead_source, name_problem, normalise, shown
 
-_ALT = r"(?P<alt>(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*)"
-# Like Python-Markdown, a title may hold quotes: it ends at the quote before ")".
-# Neither a title nor a loose path runs into the next "![": else each "![" of
-# a long line without ")" would scan to the end of the line (quadratic).
-_TITLE = rf"""(?P<title>"{BEFORE_IMAGE}*?"(?=\s*\))|'{BEFORE_IMAGE}*?'(?=\s*\)))"""
-# A path may hold spaces and balanced brackets ("IMG 0001 (1).jpg"), or be written <like this>.
-_SRC = r"""(?P<src><[^<>\n]*>|[^\s()<>"'](?:(?:[^()<>"'\n]|\([^()<>"'\n]*\))*?[^\s()<>"'])?)"""
-_INLINE = re.compile(r"!\[" + _ALT + r"\]\(\s*" + _SRC + r"(?:\s*" + _TITLE + r")?\s*\)")
-# Anything else that Markdown would still take for an image: reported as written.
-# (Possessive: a run of spaces is never scanned twice.) The path is right-stripped when used.
-_LOOSE = re.compile(r"!\[" + _ALT + r"\]\(\s*+(?P<src>(?:[^\n)!]|!(?!\[))*+)\s*+\)")
-_REFERENCE = re.compile(r"!\[" + _ALT + r"\]\s?\[(?P<ref>[^\[\]]*)\]")
-_DEFINITION = re.compile(r"^ {0,3}\[(?P<ref>[^\[\]]+)\]:\s*(?P<src><[^<>\n]*>|\S+)"
-                         r"""(?:\s+(?P<title>"[^\n]*"|'[^\n]*'|\([^\n]*\)))?\s*$""",
-                         re.MULTILINE)
-_FENCE = re.compile(r"^ {0,3}(```|~~~)[^\n]*\n.*?(?:^ {0,3}\1[^\n]*$|\Z)", re.MULTILINE | re.DOTALL)
-# The credit ends the caption: "… hội nghị. Ảnh: Xuân Nghiệp" (also "(Ảnh: …)" or "- Ảnh: …").
-# "Ảnh minh họa" (a stock or illustrative photo) is a credit too.
-_CREDIT = re.compile(r"(?:^|[\s(\[–—-])\s*ảnh(?:\s*:\s*(?P<credit>[^()\[\]]+?)|\s+(?P<stock>minh\s+h(?:ọa|oạ)))"
-                     r"\s*[)\]]?\s*$", re.IGNORECASE)
-ILLUSTRATIVE = "minh họa"
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-# NUL and the other control characters: no file system takes them in a name
-# (NUL ends a C string), and they would break the one-line problem report.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-NAME_BYTES = 255      # one file or folder name (ext4, NTFS, APFS)
-PATH_BYTES = 1024     # the whole path below images/: far below PATH_MAX with the checkout around it
 _NAME_FIX = ("đặt lại tên ảnh ngắn gọn (dưới 100 ký tự, chỉ chữ, số, '-') rồi sửa đường dẫn trong bài, "
              "ví dụ '2022/01/hoi-nghi.jpg'")
-_ESCAPE = re.compile(r"\\(.)")
-
-
-@dataclass
-class PhotoRef:
-    """One photo as written in an article body."""
-
-    src: str           # as written
-    line: int
-    alt: str           # the reporter's alt text (may be empty)
-    title: str         # caption + credit, as written
-    key: str = ""      # normalised path below images/, "" when refused
-
-    @property
-    def caption(self) -> str:
-        return split_caption(self.title)[0]
-
-    @property
-    def credit(self) -> str:
-        return split_caption(self.title)[1]
 
 
 @dataclass
@@ -113,94 +64,6 @@ class Catalog:
         return [p for k, p in ((k, self.photos.get(k)) for k in keys if k) if p is not None and p.ok]
 
 
-def split_caption(title: str) -> tuple[str, str]:
-    """'Đại biểu dự hội nghị. Ảnh: Xuân Nghiệp' -> ('Đại biểu dự hội nghị.', 'Xuân Nghiệp')."""
-    title = " ".join(nfc(title or "").split())
-    m = _CREDIT.search(title)
-    if not m:
-        return title, ""
-    caption = title[: m.start()].rstrip(" -–—([")
-    return caption.strip(), (m.group("credit") or ILLUSTRATIVE).strip()
-
-
-def normalise(src: str) -> str | None:
-    """The path below images/ for ``src``, or None when it leaves images/ or is a URL."""
-    src = nfc(src.strip().strip("<>").strip()).replace("\\", "/")
-    if not src or src.startswith("/") or _SCHEME.match(src) or "?" in src or "#" in src:
-        return None
-    parts = [p for p in src.split("/") if p not in ("", ".")]
-    if not parts or ".." in parts:
-        return None
-    return "/".join(parts)
-
-
-def name_problem(src: str) -> str | None:
-    """Why a photo path can be no file name on disk (NUL, too long), or None."""
-    if _CONTROL.search(src):
-        return "đường dẫn ảnh có ký tự điều khiển (như NUL), không thể là tên tệp"
-    if len(src.encode("utf-8", "surrogatepass")) > PATH_BYTES:
-        return f"đường dẫn ảnh dài quá {PATH_BYTES} byte"
-    if any(len(part.encode("utf-8", "surrogatepass")) > NAME_BYTES for part in src.replace("\\", "/").split("/")):
-        return f"tên tệp hoặc thư mục trong đường dẫn ảnh dài quá {NAME_BYTES} byte"
-    return None
-
-
-def shown(src: str, limit: int = 160) -> str:
-    """A path as a problem report shows it: control characters escaped, cut when long."""
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", src)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def find_refs(body: str, first_line: int) -> list[PhotoRef]:
-    """Every Markdown image in ``body`` with its line in the file; code is skipped."""
-    if "![" not in body:
-        return []  # most bodies: skip the regular expressions (10,000s of articles)
-    text = _blank_code_spans(_FENCE.sub(_blank, body)) if "`" in body or "~~~" in body else body
-    found = []
-    for m in _INLINE.finditer(text):
-        found.append((m.start(), m.group("alt"), m.group("src"), m.group("title")))
-    if len(found) < text.count("]("):
-        starts = {f[0] for f in found}
-        found += [(m.start(), m.group("alt"), m.group("src").rstrip(), None)
-                  for m in _LOOSE.finditer(text) if m.start() not in starts and m.group("src").strip()]
-    definitions = {}
-    for m in _DEFINITION.finditer(text) if "]:" in text else ():
-        definitions.setdefault(m.group("ref").strip().lower(), m)
-    for m in _REFERENCE.finditer(text) if definitions else ():
-        d = definitions.get((m.group("ref") or m.group("alt")).strip().lower())
-        if d is not None:
-            found.append((m.start(), m.group("alt"), d.group("src"), d.group("title")))
-    found.sort()
-    refs, line, counted = [], first_line, 0
-    for start, alt, src, title in found:
-        line += text.count("\n", counted, start)  # counted once, in order: not once per photo
-        counted = start
-        refs.append(PhotoRef(src.strip("<>"), line, _unescape(alt),
-                             " ".join(nfc(title[1:-1]).split()) if title else ""))
-    return refs
-
-
-def _blank(m: re.Match) -> str:
-    return re.sub(r"[^\n]", " ", m.group(0))
-
-
-def _blank_code_spans(text: str) -> str:
-    """``text`` with every inline code span blanked out (line breaks kept)."""
-    spans = code_spans(text)
-    if not spans:
-        return text
-    parts, done = [], 0
-    for start, end in spans:
-        parts += [text[done:start], re.sub(r"[^\n]", " ", text[start:end])]
-        done = end
-    parts.append(text[done:])
-    return "".join(parts)
-
-
-def _unescape(text: str) -> str:
-    return " ".join(nfc(_ESCAPE.sub(r"\1", text)).split())
-
-
 def check_photos(articles: list[Article], root: Path, site: SiteConfig, problems: Problems) -> Catalog:
     """Check every photo of every article; errors and warnings go to ``problems``."""
     try:
@@ -231,7 +94,8 @@ def check_photos(articles: list[Article], root: Path, site: SiteConfig, problems
                 problems.warning(article.path, ref.line, f"ảnh '{shown(ref.src)}' chưa có chú thích",
                                  'thêm chú thích trong ngoặc kép sau đường dẫn, ví dụ '
                                  '![](2022/01/hoi-nghi.jpg "Đại biểu dự hội nghị. Ảnh: Xuân Nghiệp")')
-        first = next((r.key for r in refs if r.key), None)
+        lead = lead_source(article, refs)
+        first = normalise(lead) if lead else None
         if article.image:
             key = normalise(article.image)
             bad = name_problem(key) if key is not None else None

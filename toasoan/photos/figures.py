@@ -19,7 +19,7 @@ from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from ..photos.images import Photo
-from ..photos.catalog import ILLUSTRATIVE, shown, split_caption
+from ..reading.photorefs import ILLUSTRATIVE, shown, split_caption
 
 # The article column is 35rem (bulletin.css), at most 770 px; photos run edge to edge on a phone.
 BODY_SIZES = "(min-width: 800px) 770px, 100vw"

@@ -15,14 +15,13 @@ from datetime import datetime
 from typing import Callable
 from urllib.parse import quote, urljoin
 
-from ..reading.markup import TEXT
+from ..reading.photorefs import lead_source
 from ..core.model import Article
 
 LOCALE = "vi_VN"
 LANGUAGE = "vi"
 
 # The first Markdown image of a body: the lead photo when front-matter has none.
-_FIRST_IMAGE = re.compile(rf"!\[{TEXT}\]\(\s*+<?([^)\s>]+)")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _SAFE = "/%:@&=+$,;~-._!*'()#?"
 _IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
@@ -83,11 +82,9 @@ class Publication:
 
 
 def lead_image(article: Article) -> str | None:
-    """Front-matter ``image``, else the first photo of the body (a path below images/)."""
-    if article.image:
-        return article.image
-    match = _FIRST_IMAGE.search(article.body)
-    return match.group(1) if match else None
+    """Front-matter ``image``, else the first photo of the body (a path below images/):
+    the same photo the catalog lists (see ``reading.photorefs.lead_source``)."""
+    return lead_source(article)
 
 
 def image_type(url: str) -> str:

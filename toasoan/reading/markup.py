@@ -153,3 +153,93 @@ def units(body: str):
         start = m.end()
     if start < len(body):
         yield start, body[start:]
+
+
+# --- Code blocks: the one answer to "is this line code?" ------------------------
+#
+# The reader (unsafe HTML), the photo catalog (which images exist) and the lead
+# photo all ask it; a second, looser copy let an image example in a code block
+# become the og:image while the listing showed another photo.
+
+_FENCE_LINE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+_LIST_LINE = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+
+
+def _indent(line: str) -> int:
+    """Columns of leading white space (a tab counts four, as Markdown counts it)."""
+    width = 0
+    for ch in line:
+        if ch == " ":
+            width += 1
+        elif ch == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def code_lines(lines: list[str]) -> list[bool]:
+    """For each line, whether it is in a code block.
+
+    A fenced block opens with three or more backticks or tildes (indented at
+    most three spaces; a backtick fence's info string holds no backtick) and
+    closes with a fence of the same character, at least as long, or at the end
+    of the text; its fence lines count as code. An indented block is a line
+    indented four columns after a blank line (or after another such line),
+    outside a list, where an indented line continues the list item instead.
+    """
+    flags: list[bool] = []
+    fence = ""             # the open fence, "" outside one
+    blank_before = True    # the previous line was blank (or there was none)
+    indented = False       # the previous non-blank line was indented code
+    in_list = False
+    for line in lines:
+        if fence:
+            m = _FENCE_LINE.match(line)
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip():
+                fence = ""
+            flags.append(True)
+            blank_before = False
+            continue
+        if not line.strip():
+            flags.append(False)   # nothing to hide on a blank line, inside code or not
+            blank_before = True
+            continue
+        if _indent(line) >= 4 and (indented or (blank_before and not in_list)):
+            flags.append(indented := True)
+            blank_before = False
+            continue
+        indented = False
+        m = _FENCE_LINE.match(line)
+        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+            fence = m.group(1)
+            flags.append(True)
+            blank_before = False
+            continue
+        if _LIST_LINE.match(line):
+            in_list = True
+        elif blank_before and _indent(line) < 4:
+            in_list = False   # a paragraph at the margin ends the list
+        flags.append(False)
+        blank_before = False
+    return flags
+
+
+def blank_code(text: str) -> str:
+    """``text`` with code blocks and inline code spans made spaces (line breaks kept),
+    so that what is found in the rest is what Markdown shows as text and images."""
+    if "`" not in text and "~~~" not in text and "    " not in text and "\t" not in text:
+        return text
+    lines = text.split("\n")
+    flags = code_lines(lines)
+    if any(flags):
+        text = "\n".join(" " * len(line) if code else line for line, code in zip(lines, flags))
+    spans = code_spans(text) if "`" in text else []
+    if not spans:
+        return text
+    parts, done = [], 0
+    for start, end in spans:
+        parts += [text[done:start], re.sub(r"[^\n]", " ", text[start:end])]
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)

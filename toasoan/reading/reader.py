@@ -12,11 +12,11 @@ from pathlib import Path
 from ..core.config import SiteConfig
 from ..core.controls import clean_body, code
 from ..reading.frontmatter import FrontMatterError, decode, split
-from ..reading.markup import (BRACKET_LIMIT, ITEM_WEIGHT, MARKS_LIMIT, MARKUP_LIMIT,
+from ..reading.plain import first_paragraph
+from ..reading.markup import (BRACKET_LIMIT, ITEM_WEIGHT, MARKS_LIMIT, MARKUP_LIMIT, code_lines,
                      bracket_cost, markup_cost, marks, units)
 from ..core.model import DRAFT, PUBLISHED, SCHEDULED, Article
 from ..core.problems import Problems
-from ..search.plaintext import plain_text
 from ..core.text import listing_slug, nfc, slugify
 
 REQUIRED = ("title", "date", "author", "location")
@@ -37,7 +37,6 @@ class DateOutOfRange(ValueError):
 _UNSAFE = re.compile(
     r"<\s*(script|iframe|object|embed|style|form|base|meta|link)\b"
     r"|\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
-_FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def parse_date(value, tz) -> datetime | None:
@@ -72,22 +71,6 @@ def _text_list(value) -> list[str] | None:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return [nfc(v.strip()) for v in value if v.strip()]
     return None
-
-
-def first_paragraph(body: str) -> str:
-    """The first paragraph of plain text: the default summary (sapo).
-
-    Made by the one ``plain_text``, so entities, footnote marks and tags never
-    reach the places that print the summary as text (feeds, meta, search).
-    """
-    for block in re.split(r"\n\s*\n", body):
-        block = block.strip()
-        if not block or block.startswith(("#", "!", "<", "|", "```", ">", "---", "///")):
-            continue
-        text = plain_text(block)
-        if text:
-            return text
-    return ""
 
 
 def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
@@ -274,12 +257,9 @@ def _check_html(path: Path, body: str, first_line: int, problems: Problems) -> N
     # and one scan of the body is cheaper than one per line.
     if not ("<" in body or "=" in body or ":" in body) or not _UNSAFE.search(body):
         return
-    in_code = False
-    for number, line in enumerate(body.split("\n"), start=first_line):
-        if _FENCE.match(line):
-            in_code = not in_code
-            continue
-        if not in_code and (m := _UNSAFE.search(line)):
+    lines = body.split("\n")
+    for number, (line, code) in enumerate(zip(lines, code_lines(lines)), start=first_line):
+        if not code and (m := _UNSAFE.search(line)):
             problems.error(path, number, f"bài có mã HTML không an toàn ('{m.group(0).strip()}')",
                            "xoá đoạn mã này; muốn nhúng video hay bản đồ, nhờ kỹ thuật viên")
 

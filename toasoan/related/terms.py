@@ -8,38 +8,19 @@ and carries a meaning that its syllables alone do not.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 
 import numpy as np
 from scipy import sparse
 
-from ..reading.markup import ATTRS, DEST, SRC, TAG, TEXT
+from ..reading.plain import words_text
 from ..core.model import Article
-from ..core.text import fold
+from ..core.text import fold_fast
 
 TITLE_WEIGHT = 3     # a title word counts like this many body words
 TAG_WEIGHT = 3       # weight of a whole tag as a term of its own
 
 
-def _fold_table() -> dict[int, str | None]:
-    """A str.translate table doing what text.fold does, at C speed for long bodies."""
-    table: dict[int, str | None] = {}
-    for code in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
-        c = chr(code)
-        folded = fold(c)
-        if folded != c.lower() and folded.isascii():
-            table[code] = folded
-    for code in range(0x300, 0x370):   # stray combining marks (NFD input)
-        table[code] = None
-    return table
-
-
-_FOLD = _fold_table()
-_MARKUP = re.compile(
-    rf"!\[({TEXT})\]\(\s*+{SRC}(?:\s*+\"([^\"]*)\")?\s*+\)"  # photo: keep alt text and caption
-    rf"|\[({TEXT})\]{DEST}"                                 # link: keep its text
-    rf"|{TAG}|https?://\S+|{ATTRS}")                        # tags, addresses, attribute lists
 # Punctuation and numbers (dates, amounts: noise here) end a run of syllable pairs.
 _BREAK = re.compile(r"[^a-z\s]+")
 
@@ -51,16 +32,6 @@ va la cua cac nhung mot duoc co trong cho voi da de khi thi tai tu ve nay nhu cu
 den ra vao lai con nhieu rat hon khong o tren duoi sau truoc nen ma neu vi bi boi hay hoac
 do day kia ay nao gi the nhat moi cu deu van luc viec chi nua ca hien tung qua bang
 """.split())
-
-
-def fold_fast(text: str) -> str:
-    """``text.fold`` for NFC text, without per-character Python work."""
-    return unicodedata.normalize("NFC", text).lower().translate(_FOLD)
-
-
-def plain(markdown: str) -> str:
-    """The words of a Markdown body: photos' alt text and captions, links' text."""
-    return _MARKUP.sub(lambda m: " ".join(g for g in m.groups() if g) or " ", markdown)
 
 
 def add_terms(counts: dict[str, float], text: str, weight: float = 1.0) -> None:
@@ -82,7 +53,7 @@ def features(article: Article) -> dict[str, float]:
     add_terms(counts, article.title, TITLE_WEIGHT)
     if article.summary_given:
         add_terms(counts, article.summary)
-    add_terms(counts, plain(article.body))
+    add_terms(counts, words_text(article.body))
     for tag in article.tags:
         add_terms(counts, tag)
         key = "#" + fold_fast(tag).strip()
@@ -95,7 +66,7 @@ def _fields(article: Article):
     yield article.title, TITLE_WEIGHT
     if article.summary_given:
         yield article.summary, 1
-    yield plain(article.body), 1
+    yield words_text(article.body), 1
     for tag in article.tags:
         yield tag, 1
 

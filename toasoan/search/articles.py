@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from .index import IndexStats, SearchDoc, write_index
-from .plaintext import excerpt, plain_text
+from ..reading.plain import excerpt, plain_text
 
 
 def search_docs(articles, sections) -> list[SearchDoc]:

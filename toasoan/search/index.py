@@ -30,8 +30,9 @@ from pathlib import Path
 
 from . import parallel
 from .encoding import put_varint
-from .plaintext import plain_text
-from .tokens import exact_terms, fold_syllable, term_check, term_hash, variant_hash
+from ..reading.plain import plain_text
+from ..core.text import fold_syllable
+from .tokens import exact_terms, term_check, term_hash, variant_hash
 
 TITLE_WEIGHT = 5      # a title word counts as five body words
 K1, B = 1.2, 0.5      # BM25 saturation and (mild) length normalisation

@@ -10,7 +10,8 @@ import json
 from pathlib import Path
 
 from .encoding import get_varint
-from .tokens import fold_syllable, segments, term_check, term_hash, variant_hash
+from ..core.text import fold_syllable
+from .tokens import segments, term_check, term_hash, variant_hash
 
 MISMATCH = 0.45  # weight of another spelling when the query has diacritics
 PAGE = 10        # results the page shows at a time

@@ -15,23 +15,12 @@ from __future__ import annotations
 import re
 import zlib
 
-from ..core.text import fold, unify_tones
+from ..core.text import fold_syllable, unify_tones
 
 # Punctuation that ends a phrase: no pair is made across it.
 BREAKS = re.compile(r"[.,;:!?…()\[\]{}\"“”«»–—|/\\]+")
 _WORD = re.compile(r"[^\W_]+")
 _CHECK_SEED = 0x2545F491  # a second, independent hash for the term check
-
-_folded: dict[str, str] = {}
-
-
-def fold_syllable(syllable: str) -> str:
-    """fold() with a cache: an archive has only a few thousand distinct syllables."""
-    out = _folded.get(syllable)
-    if out is None:
-        out = _folded[syllable] = fold(syllable)
-    return out
-
 
 def segments(text: str) -> list[list[str]]:
     """Exact lower-case syllables (NFC, one tone placement), per phrase."""

@@ -10,14 +10,13 @@ Nothing here touches files: :mod:`toasoan.importer` does that.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..core.config import SiteConfig
 from ..core.controls import CONTROL, clean_body
 from ..tools.newarticle import split_names
-from ..core.text import fold, nfc
+from ..core.text import fold, fold_case, nfc
 
 # Part of the day in a dateline → the time written in the article (documented
 # in README). "Ngày 13/01" or a bare "13/01" says no time: 08:00, reported.
@@ -44,11 +43,6 @@ _PARENS = re.compile(r"\s*\([^)]*\)")
 # "Theo TTXVN", "Bài, ảnh: Minh Đức": the words before the names.
 _BYLINE_HEAD = re.compile(r"^(?:(?:theo|nguồn)\s*:?\s+|(?:bài|tin|ảnh)(?:\s*(?:,|và)\s*ảnh)?\s*:\s*)",
                           re.IGNORECASE)
-# Every Vietnamese tone and vowel mark decomposes into this block (a regex is
-# much faster than testing each character, and imports read 10,000 files).
-_MARKS = re.compile("[\u0300-\u036f]")
-
-
 @dataclass
 class Note:
     line: int
@@ -89,12 +83,6 @@ def clean_lines(text: str) -> list[tuple[int, str]]:
         if line:
             out.append((number, line))
     return out
-
-
-def fold_case(text: str) -> str:
-    """Drop diacritics (đ→d) but keep upper and lower case."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return _MARKS.sub("", unicodedata.normalize("NFD", text))
 
 
 def place_finder(site: SiteConfig) -> tuple[re.Pattern, list]:
