@@ -31,7 +31,6 @@ _HTML_TAG = re.compile(r"<[^<>]+>")
 _BLOCK_MARK = re.compile(r"^\s{0,3}(?:#{1,6}\s|>\s?|[-*+]\s|\d+[.)]\s|///.*$|[-=*_]{3,}\s*$)", re.M)
 _INLINE_MARK = re.compile(r"[*_~`|]+")
 _WORDS_NOISE = re.compile(rf"{IMAGE}|{LINK}|{TAG}|https?://\S+|{ATTRS}")
-_SUMMARY_NOISE = re.compile(rf"{ANY_IMAGE}|{LINK}|[*_`#>]+|<[^<>]+>")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
@@ -67,7 +66,9 @@ def first_paragraph(body: str) -> str:
         block = block.strip()
         if not block or block.startswith(("#", "!", "<", "|", "```", ">", "---", "///")):
             continue
-        text = " ".join(_SUMMARY_NOISE.sub(lambda m: m.group(1) or "", block).split())
+        # The one plain_text: entities, footnote marks and tags never reach the places that
+        # print the summary as text (feeds, meta tags, search).
+        text = " ".join(plain_text(block).split())
         if text:
             return text
     return ""
