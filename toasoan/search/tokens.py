@@ -6,7 +6,7 @@ holds every folded syllable AND every folded pair of neighbouring syllables
 two-syllable query reads that list instead of two huge ones, and a phrase
 scores above the same syllables far apart. Pairs never cross punctuation.
 
-The client (docs/javascripts/search.js) splits queries the same way; keep
+The client (toasoan/mkdocs/theme/javascripts/search.js) splits queries the same way; keep
 ``BREAKS`` and the word pattern in step with it.
 """
 
