@@ -39,21 +39,6 @@ def segments(text: str) -> list[list[str]]:
     return [words for part in BREAKS.split(text) if (words := _WORD.findall(part))]
 
 
-def terms(text: str) -> list[tuple[str, str]]:
-    """Every (exact, folded) term of ``text``: syllables, then neighbouring pairs.
-
-    >>> terms("Tổ chức Đảng")
-    [('tổ', 'to'), ('chức', 'chuc'), ('đảng', 'dang'), ('tổ chức', 'to chuc'), ('chức đảng', 'chuc dang')]
-    """
-    singles, pairs = [], []
-    for words in segments(text):
-        folded = [fold_syllable(w) for w in words]
-        singles.extend(zip(words, folded))
-        pairs.extend((f"{words[i]} {words[i + 1]}", f"{folded[i]} {folded[i + 1]}")
-                     for i in range(len(words) - 1))
-    return singles + pairs
-
-
 def exact_terms(text: str) -> tuple[list[str], int]:
     """Exact syllables and neighbouring pairs of ``text`` (pairs hold one space),
     and the number of syllables."""
