@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import subprocess
@@ -166,11 +167,37 @@ def test_same_section_latest_first_without_the_article(build):
 
 
 def test_tags_and_place_count(build):
-    # Two otherwise unrelated articles sharing a rare tag find each other.
+    # The Nam Mẫu articles share a place and words: the closest is one of them.
+    # (Their shared tag changes nothing here; the next test shows that a tag counts.)
     index = RelatedIndex([a for a in build.articles if a.published])
     nam_mau, ho_tro = by_slug(build, "sat-lo-nam-mau"), by_slug(build, "ho-tro-ho-dan-nam-mau")
     assert "#thien tai" in features(nam_mau) and "#thien tai" in features(ho_tro)
     assert index.similar(nam_mau, 1) in ([ho_tro], [by_slug(build, "thong-tuyen-nam-mau")])
+
+
+def test_a_shared_rare_tag_relates_otherwise_unrelated_articles():
+    def art(slug, title, body, location, tags, days):
+        return Article(path=Path(slug + ".md"), rel_path=slug + ".md", title=title, date=NOW - timedelta(days=days),
+                       authors=[], location=location, slug=slug, body=body, body_line=1, tags=tags)
+    pool = [
+        art("mua-lu", "Mưa lớn gây ngập úng ở Pác Nặm", "Nước sông dâng cao, nhiều ruộng ngô bị ngập.",
+            "Pác Nặm", ["thiên tai"], 1),
+        # Shares the tag only: no word, no place.
+        art("trao-qua", "Trao quà cho học sinh vùng cao", "Các em nhận sách vở và áo ấm trước năm học.",
+            "Na Rì", ["thiên tai"], 6),
+        # Shares one word ("ngô") only.
+        art("cho-phien", "Chợ phiên vùng cao đông vui", "Người dân mang rau và gà ra chợ bán ngô.",
+            "Ngân Sơn", [], 2),
+        art("bong-da", "Khai mạc giải bóng đá thanh niên", "Mười đội bóng tranh cúp tại sân vận động.",
+            "Chợ Mới", [], 3),
+        art("du-lich", "Du khách đến hồ Ba Bể dịp lễ", "Thuyền đưa khách thăm động Puông.", "Ba Bể", [], 4),
+        art("hoi-nghi", "Hội nghị tổng kết công tác cán bộ", "Đại biểu bàn về nhiệm vụ năm tới.",
+            "Bạch Thông", [], 5),
+    ]
+    assert [a.slug for a in RelatedIndex(pool).similar(pool[0], 1)] == ["trao-qua"]
+    # The control: the same articles without tags relate by the shared word instead.
+    bare = [dataclasses.replace(a, tags=[]) for a in pool]
+    assert [a.slug for a in RelatedIndex(bare).similar(bare[0], 1)] == ["cho-phien"]
 
 
 def test_terms_are_folded_syllables_and_pairs():

@@ -1,6 +1,9 @@
 """Search in a real browser: a fixture site served under a sub-path, queries typed
 with and without diacritics, an đ word and a decomposed (NFD) query."""
 
+import hashlib
+import json
+import shutil
 import unicodedata
 
 import pytest
@@ -152,6 +155,29 @@ def test_build_writes_the_index_and_the_search_page(site):
     assert '"documents":8' in manifest
     html = site.html("tim-kiem/")
     assert 'id="ts-search"' in html and "javascripts/search.js" in html
+
+
+def test_search_page_loads_the_script_by_its_content_hash(site):
+    # A browser that cached an older search.js fetches the new one with the new index.
+    script = (site.site / "javascripts" / "search.js").read_bytes()
+    version = hashlib.sha256(script).hexdigest()[:12]
+    assert f'<script src="../javascripts/search.js?v={version}" defer></script>' in site.html("tim-kiem/")
+
+
+def test_an_index_of_another_format_is_refused_in_the_page(site, browser, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site.site, copy)
+    manifest = json.loads((copy / "search" / "manifest.json").read_text(encoding="utf-8"))
+    manifest["format"] += 1
+    (copy / "search" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with serve(copy, prefix="/bao-thu/") as url:
+        pg = browser.new_page()
+        pg.goto(url + "tim-kiem/?q=bac+kan")
+        pg.wait_for_function("document.querySelector('.ts-search__status').textContent.length > 0")
+        text = status(pg)
+        pg.close()
+    assert "Chỉ mục tìm kiếm không khớp với trang này" in text and f"phiên bản {manifest['format']}" in text
+    assert "Tải lại trang" in text or "tải lại trang" in text
 
 
 def status(page) -> str:

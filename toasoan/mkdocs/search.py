@@ -1,19 +1,37 @@
 """MkDocs hook: write the static search index after the site is built.
 
 Thin on purpose: the index is made from the Build's articles (read once by
-the articles hook) by ``toasoan.search``; no page HTML is scanned.
+the articles hook) by ``toasoan.search``; no page HTML is scanned. The search
+page loads ``search.js?v=<hash of the script>``, so a browser never runs a
+cached older script against a newer index.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import re
 import time
 from pathlib import Path
 
 from toasoan.search.articles import build_index
 
 log = logging.getLogger("mkdocs.hooks.search")
+
+SCRIPT = "javascripts/search.js"
+_SCRIPT_SRC = re.compile(r'(<script\b[^>]*\bsrc="[^"?]*' + re.escape(SCRIPT) + r')"')
+
+
+def on_page_content(html, page, config, files):
+    """Add the script's content hash to its address on the page that loads it."""
+    if SCRIPT not in html:
+        return html
+    script = files.get_file_from_path(SCRIPT)  # the package's, or a province's override
+    if script is None:
+        return html
+    version = hashlib.sha256(script.content_bytes).hexdigest()[:12]
+    return _SCRIPT_SRC.sub(rf'\1?v={version}"', html)
 
 
 def on_post_build(state, config):

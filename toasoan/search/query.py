@@ -1,7 +1,8 @@
 """Read an index written by ``index.py`` and rank a query, as the browser does.
 
-A Python twin of the client's ranking (docs/javascripts/search.js) for tests
-and benchmarks; the site itself never runs it. Keep the two in step.
+A Python twin of the client's ranking (toasoan/mkdocs/theme/javascripts/search.js) for tests
+and benchmarks; the site itself never runs it. Keep the two in step:
+tests/test_search_js.py runs both on one index and compares the results.
 """
 
 from __future__ import annotations

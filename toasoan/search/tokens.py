@@ -6,7 +6,7 @@ holds every folded syllable AND every folded pair of neighbouring syllables
 two-syllable query reads that list instead of two huge ones, and a phrase
 scores above the same syllables far apart. Pairs never cross punctuation.
 
-The client (docs/javascripts/search.js) splits queries the same way; keep
+The client (toasoan/mkdocs/theme/javascripts/search.js) splits queries the same way; keep
 ``BREAKS`` and the word pattern in step with it.
 """
 
@@ -26,21 +26,6 @@ def segments(text: str) -> list[list[str]]:
     """Exact lower-case syllables (NFC, one tone placement), per phrase."""
     text = unify_tones(text).lower()
     return [words for part in BREAKS.split(text) if (words := _WORD.findall(part))]
-
-
-def terms(text: str) -> list[tuple[str, str]]:
-    """Every (exact, folded) term of ``text``: syllables, then neighbouring pairs.
-
-    >>> terms("Tổ chức Đảng")
-    [('tổ', 'to'), ('chức', 'chuc'), ('đảng', 'dang'), ('tổ chức', 'to chuc'), ('chức đảng', 'chuc dang')]
-    """
-    singles, pairs = [], []
-    for words in segments(text):
-        folded = [fold_syllable(w) for w in words]
-        singles.extend(zip(words, folded))
-        pairs.extend((f"{words[i]} {words[i + 1]}", f"{folded[i]} {folded[i + 1]}")
-                     for i in range(len(words) - 1))
-    return singles + pairs
 
 
 def exact_terms(text: str) -> tuple[list[str], int]:

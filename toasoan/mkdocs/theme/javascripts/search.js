@@ -14,8 +14,9 @@
   var PAGE = 10;          // results shown at a time
   var DEBOUNCE = 70;      // ms after the last keystroke
   var MISMATCH = 0.45;    // weight of a different spelling when the query has diacritics
+  var FORMAT = 1;         // the index layout this script reads: FORMAT in toasoan/search/index.py
 
-  // --- text: keep in step with toasoan/text.py and toasoan/search/tokens.py ---
+  // --- text: keep in step with toasoan/core/text.py and toasoan/search/tokens.py ---
   var TONES = {"òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
     "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
     "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ"};
@@ -79,6 +80,15 @@
     if (!manifest) manifest = fetch(INDEX + "manifest.json", {cache: "no-cache"}).then(function (r) {
       if (!r.ok) throw new Error(r.status);
       return r.json();
+    }).then(function (m) {
+      // A script and an index from different builds (a stale cache, a half
+      // upload) would read the shards wrongly: refuse instead of showing nonsense.
+      if (m.format !== FORMAT) {
+        var err = new Error("index format " + m.format + ", script reads " + FORMAT);
+        err.format = m.format;
+        throw err;
+      }
+      return m;
     });
     return manifest;
   }
@@ -232,6 +242,13 @@
     return p[2] + "/" + p[1] + "/" + p[0];
   }
 
+  function failure(err) {
+    return err && "format" in err
+      ? "Chỉ mục tìm kiếm không khớp với trang này (trang đọc phiên bản " + FORMAT + ", chỉ mục là phiên bản "
+        + err.format + "). Hãy tải lại trang (Ctrl+F5); nếu vẫn lỗi, báo cho người quản trị trang."
+      : "Không tải được chỉ mục tìm kiếm. Hãy thử lại sau.";
+  }
+
   function start(app) {
     var form = app.querySelector("form");
     var input = form.elements.q, sectionSel = form.elements.muc, yearSel = form.elements.nam;
@@ -258,7 +275,10 @@
       m.years.forEach(function (y) { yearSel.add(new Option(String(y[0]), String(y[0]))); });
       sectionSel.value = params.get("muc") !== null ? indexOfSection(m, params.get("muc")) : "";
       yearSel.value = params.get("nam") || "";
-    }).catch(function () {}).then(function () { if (input.value) run(); });
+    }).catch(function (err) {
+      // An index of another format is said at once, before anything is typed.
+      if (err && "format" in err) status.textContent = failure(err);
+    }).then(function () { if (input.value) run(); });
     function indexOfSection(m, slug) {
       for (var i = 0; i < m.sections.length; i++) if (m.sections[i][0] === slug) return String(i);
       return "";
@@ -296,9 +316,9 @@
         closest.hidden = true;
         list.textContent = ""; nearList.textContent = "";
         return showMore(id, query);
-      }).catch(function () {
+      }).catch(function (err) {
         if (id !== current) return;
-        status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy thử lại sau.";
+        status.textContent = failure(err);
         app.removeAttribute("aria-busy");
       });
     }
@@ -365,5 +385,5 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
-  window.toasoanSearch = {search: search, details: details, terms: queryTerms, fold: fold};
+  window.toasoanSearch = {search: search, details: details, terms: queryTerms, fold: fold, format: FORMAT};
 })();
