@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from toasoan.core.text import fold, fold_case, fold_fast, fold_syllable
-from toasoan.search.tokens import terms
+from toasoan.search.query import query_terms
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "fold.json").read_text(encoding="utf-8"))
 
@@ -42,6 +42,6 @@ def test_fold_case_keeps_case():
 
 def test_search_terms_use_the_syllable_fold():
     syllables = dict(VECTORS["fold_syllable"])
-    for exact, folded in terms("Hòa thuỷ đảng người"):
+    for exact, folded in query_terms("Hòa thuỷ đảng người"):
         if " " not in exact:
             assert folded == syllables[exact] == fold(exact)

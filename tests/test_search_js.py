@@ -105,10 +105,11 @@ def test_js_folds_like_the_shared_vectors(index):
     vectors = json.loads(VECTORS.read_text(encoding="utf-8"))
     assert len(vectors["fold"]) + len(vectors["fold_syllable"]) >= 60
     texts = [i for i, _ in vectors["fold"]] + [i for i, _ in vectors["fold_syllable"]]
-    got = run_js(index.folder, {"fold": texts, "terms": [i for i, _ in vectors["fold_syllable"]]})
+    syllables = [(i, o) for i, o in vectors["fold_syllable"] if i]   # "" folds to "" but is no query
+    got = run_js(index.folder, {"fold": texts, "terms": [i for i, _ in syllables]})
     assert got["fold"] == [o for _, o in vectors["fold"]] + [o for _, o in vectors["fold_syllable"]]
     # A single syllable typed as a query folds the same way.
-    assert [[t[1] for t in terms] for terms in got["terms"]] == [[o] for _, o in vectors["fold_syllable"]]
+    assert [[t[1] for t in terms] for terms in got["terms"]] == [[o] for _, o in syllables]
 
 
 def test_js_reads_the_format_the_index_writes(index):
