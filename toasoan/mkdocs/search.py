@@ -23,7 +23,7 @@ SCRIPT = "javascripts/search.js"
 _SCRIPT_SRC = re.compile(r'(<script\b[^>]*\bsrc="[^"?]*' + re.escape(SCRIPT) + r')"')
 
 
-def on_page_content(html, page, config, files):
+def on_page_content(state, html, page, config, files):
     """Add the script's content hash to its address on the page that loads it."""
     if SCRIPT not in html:
         return html
