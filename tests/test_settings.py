@@ -89,3 +89,17 @@ def test_readme_lists_every_setting_as_the_code_has_it():
     assert settings_table() in readme
     fields = set(SiteConfig.__dataclass_fields__) - {"extra", "notes"}
     assert set(SETTINGS_DOC) == fields | set(EXTRA_SETTINGS)
+
+
+def test_the_publication_has_one_name(tmp_path):
+    """site_name is the name everywhere; the old per-block names still work, with a warning."""
+    art = {"2026/11/a.md": sitebuild.article(date="2026-11-20 08:00")}
+    one = sitebuild.build(tmp_path / "one", art)
+    assert one.returncode == 0, one.log
+    home, feed = one.html(""), (one.site / "feed.xml").read_text(encoding="utf-8")
+    assert 'class="ts-masthead__name"><a href="." >Báo Thử Nghiệm</a>' in home or ">Báo Thử Nghiệm</a></h1>" in home
+    assert '<p class="ts-footer__name">Báo Thử Nghiệm</p>' in home and "<title>Báo Thử Nghiệm</title>" in feed
+    old = sitebuild.build(tmp_path / "old", art, strict=False, name="Tên khác")
+    assert old.returncode == 0, old.log
+    assert "cảnh báo: 'extra.bulletin.name' là tên cũ: tên của báo nay chỉ là site_name" in old.log
+    assert sitebuild.build(tmp_path / "strict", art, name="Tên khác").returncode == 1

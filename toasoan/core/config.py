@@ -135,7 +135,7 @@ class SiteConfig:
 
 # The settings table in README, made from this by ``settings_table()`` (a test keeps README equal to it).
 SETTINGS_DOC = {
-    "name": "Tên báo in trên đầu trang (mặc định: site_name)",
+    "name": "Tên cũ, còn đọc kèm cảnh báo: tên báo nay là `site_name` (đầu trang, chân trang, nguồn tin)",
     "province": "Tên tỉnh: địa phương của bài nhập không nêu xã, huyện nào",
     "sections": "Các chuyên mục: `{slug, name}`; mỗi chuyên mục một trang và một mục trên thanh đầu trang",
     "places": "Các địa phương (xã, phường, huyện cũ) kèm tên khác `aliases`; `location` của bài phải là một trong số đó",

@@ -32,6 +32,7 @@ def on_config(state, config):
         site = SiteConfig.from_dict(config.extra.get("bulletin"))
     except ConfigError as e:
         raise Abort(f"lỗi: {e}") from None
+    _one_name(site, config)
     config.extra["bulletin_site"] = site
     state.site = site
     state.guard = Sanitizer(urlsplit(config.site_url or "").hostname or "", site.embed_hosts)
@@ -39,6 +40,21 @@ def on_config(state, config):
     nav = list(config.nav or [{"Trang chủ": "index.md"}])
     config.nav = nav[:1] + [{s.name: f"{s.slug}/index.md"} for s in site.sections] + nav[1:]
     return config
+
+
+def _one_name(site, config) -> None:
+    """The publication has one name, ``site_name``: masthead, footer, feeds, JSON-LD and <title>.
+
+    ``extra.bulletin.name`` and ``publisher.name`` could disagree with it; both still
+    work for a while (the masthead and publisher then use them) but each gets a warning.
+    """
+    bulletin = config.extra.get("bulletin") or {}
+    publisher = bulletin.get("publisher") if isinstance(bulletin.get("publisher"), dict) else {}
+    for where, given in (("extra.bulletin.name", bulletin.get("name")), ("publisher.name", publisher.get("name"))):
+        if given is not None:
+            site.notes.append(("cảnh báo", "name", f"'{where}' là tên cũ: tên của báo nay chỉ là site_name",
+                               f"xoá dòng này và viết tên báo ở 'site_name: …' ({config.site_name})"))
+    site.name = str(bulletin.get("name") or config.site_name)
 
 
 def on_files(state, files, config):
