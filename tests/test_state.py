@@ -24,7 +24,7 @@ def _site(root: Path, articles: dict[str, str], name: str, url: str, by_plugin: 
         path = root / "articles" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    cfg = sitebuild.config(root, name=name)
+    cfg = sitebuild.config(root)
     cfg["site_name"], cfg["site_url"] = name, url
     if by_plugin:
         cfg.pop("hooks")
