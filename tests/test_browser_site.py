@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import sitebuild
-from browsing import DESKTOP, PHONE, launch, new_context, transfer
+from browsing import DESKTOP, PHONE, new_context, transfer
 from webserver import serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -28,7 +28,7 @@ ARTICLE_BUDGET = 150 * 1024
 FRONT_BUDGET = 250 * 1024
 DAY = re.compile(r"^(Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ Nhật), \d\d/\d\d/\d{4}$")
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 if not Path("/usr/bin/chromium").exists():
     pytest.skip("Debian's chromium is not installed (scripts/setup.sh --test installs it)",
                 allow_module_level=True)
@@ -52,14 +52,6 @@ def site(tmp_path_factory):
 def base(site):
     with serve(site.site, PREFIX, gzip=True) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

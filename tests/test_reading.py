@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import sitebuild
-from browsing import DESKTOP, PHONE, launch, new_context
+from browsing import DESKTOP, PHONE, new_context
 from crawl import crawl, html_files
 from sitebuild import article
 from webserver import serve
@@ -117,15 +117,7 @@ def test_article_has_plain_share_links_and_print_address(site):
 
 # ---- in a browser ----
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
+pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from webserver import serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 ARTICLES = {
     # The phrase "tổ chức" in the title: the best answer to "to chuc".
@@ -52,15 +51,6 @@ def site(tmp_path_factory):
     built = sitebuild.build(tmp_path_factory.mktemp("search-site"), ARTICLES)
     assert built.returncode == 0, built.log
     return built
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

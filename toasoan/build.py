@@ -12,7 +12,7 @@ from .core.dates import now_in
 from .core.model import DRAFT, PUBLISHED, SCHEDULED, Article
 from .core.names import canonicalise
 from .photos.catalog import Catalog, check_photos
-from .core.problems import Problems
+from .core.problems import Problems, shown_path
 from .reading.reader import read_all, resolve_related
 
 
@@ -54,14 +54,7 @@ class Build:
         errors = {p.path for p in self.problems.errors}
         if not errors:  # the usual case: skip resolving every article's path (slow at 10,000)
             return 0
-        return len(errors - {_rel(a.path) for a in self.articles})
-
-
-def _rel(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+        return len(errors - {shown_path(a.path) for a in self.articles})
 
 
 def prepare(root: Path, site: SiteConfig, preview: bool = False,

@@ -38,10 +38,10 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
 
     def error(self, path, line: int, message: str, fix: str = "") -> None:
-        self.items.append(Problem(_show(path), line, message, fix, ERROR))
+        self.items.append(Problem(shown_path(path), line, message, fix, ERROR))
 
     def warning(self, path, line: int, message: str, fix: str = "") -> None:
-        self.items.append(Problem(_show(path), line, message, fix, WARNING))
+        self.items.append(Problem(shown_path(path), line, message, fix, WARNING))
 
     def extend(self, other: "Problems") -> None:
         self.items.extend(other.items)
@@ -70,7 +70,7 @@ def _one_line(text: str) -> str:
                        str(text))
 
 
-def _show(path) -> str:
+def shown_path(path) -> str:
     """Show a path relative to the working folder when it is inside it."""
     p = Path(path)
     try:  # the folder only: a symlinked article is named by its own path, not its target's
