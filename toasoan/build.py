@@ -13,7 +13,7 @@ from .core.model import DRAFT, PUBLISHED, SCHEDULED, Article
 from .core.names import canonicalise
 from .photos.catalog import Catalog, check_photos
 from .core.problems import Problems, shown_path
-from .reading.reader import read_all, resolve_related
+from .reading.reader import ReadCache, read_all, resolve_related
 
 
 @dataclass
@@ -58,12 +58,13 @@ class Build:
 
 
 def prepare(root: Path, site: SiteConfig, preview: bool = False,
-            now: datetime | None = None) -> Build:
+            now: datetime | None = None, cache: ReadCache | None = None) -> Build:
     """Read all articles below ``root/articles`` and build the Archive.
 
-    ``preview`` (``mkdocs serve``) also shows drafts and scheduled articles.
+    ``preview`` (``mkdocs serve``) also shows drafts and scheduled articles;
+    ``cache`` (``toasoan serve``) keeps the files read by an earlier call.
     """
-    articles, problems = read_all(root / site.articles_dir, site, now or now_in(site))
+    articles, problems = read_all(root / site.articles_dir, site, now or now_in(site), cache)
     site.report(root, problems)
     # Before anything lists them: every later stage sees each name's one spelling.
     names = canonicalise(articles, site, problems)

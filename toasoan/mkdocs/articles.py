@@ -59,7 +59,8 @@ def _one_name(site, config) -> None:
 
 def on_files(state, files, config):
     root = Path(config.config_file_path).resolve().parent
-    build = state.build = building.prepare(root, state.site, preview=state.preview)
+    cache = state.session.reads if state.session is not None else None
+    build = state.build = building.prepare(root, state.site, preview=state.preview, cache=cache)
     for problem in build.problems.sorted():
         (log.error if problem.level == "lỗi" else log.warning)(str(problem))
     log.info(build.summary())

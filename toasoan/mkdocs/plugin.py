@@ -64,10 +64,11 @@ class Plugin(BasePlugin):
         super().__init__()
         self.command, self.dirty = "build", False
         self.state: SiteBuild | None = None
+        self.session = None   # set by toasoan serve (attach): its memory across changes
 
     def _current(self) -> SiteBuild:
         if self.state is None:  # an event before on_config (e.g. a failed start): nothing to share
-            self.state = SiteBuild(command=self.command, dirty=self.dirty)
+            self.state = SiteBuild(command=self.command, dirty=self.dirty, session=self.session)
         return self.state
 
     def on_startup(self, *, command, dirty):
@@ -78,7 +79,7 @@ class Plugin(BasePlugin):
         if self.state is not None:  # the previous build's leftovers (a serve rebuild)
             photos.retire(self.state)
             staging.retire(self.state)
-        self.state = SiteBuild(command=self.command, dirty=self.dirty)
+        self.state = SiteBuild(command=self.command, dirty=self.dirty, session=self.session)
         _use_theme(config)
         return _run(self.state, "config", ORDER, config)
 
@@ -126,6 +127,16 @@ def _use_theme(config) -> None:
     for sheet in STYLESHEETS:
         if sheet not in config.extra_css:
             config.extra_css.insert(STYLESHEETS.index(sheet), sheet)
+
+
+def attach(config, session) -> Plugin | None:
+    """The Plugin serving ``config`` (as a hook file or a plugin), told of ``session``."""
+    for item in config.plugins.values():
+        found = item if isinstance(item, Plugin) else getattr(getattr(item, "on_config", None), "__self__", None)
+        if isinstance(found, Plugin):
+            found.session = session
+            return found
+    return None
 
 
 def hooks() -> dict:

@@ -20,13 +20,21 @@ def on_files(state, files, config):
     build = state.build
     if build is None:
         return files
+    if state.session is not None:  # toasoan serve: ranked in the background (see rank), meanwhile the last lists
+        build.related = state.session.carried_related(build)
+        return files
+    rank(build)
+    return files
+
+
+def rank(build) -> None:
+    """Rank every shown article's "Xem thêm" (the longest step of a build: timed in the log)."""
     started, cpu = time.perf_counter(), time.process_time()
     # Automatic links come from published articles only, even in preview.
     pool = [a for a in build.articles if a.published]
     build.related = relate_all(build.shown, pool, build.chosen, build.site.related_count)
     log.info("Xem thêm: %d bài, %.1f giây (CPU %.1f giây)", len(build.shown),
              time.perf_counter() - started, time.process_time() - cpu)
-    return files
 
 
 def on_page_context(state, context, page, config, nav):

@@ -18,6 +18,7 @@ from toasoan.photos.figures import FigureExtension
 
 if TYPE_CHECKING:
     from toasoan.build import Build
+    from toasoan.mkdocs.preview import Session
     from toasoan.core.config import SiteConfig
     from toasoan.core.model import Article
     from toasoan.photos.images import Publisher
@@ -47,6 +48,8 @@ class SiteBuild:
     site_dir: Path | None = None          # the site_dir asked for, while building into…
     staging: Path | None = None           # …this folder beside it, until the swap
     kept: frozenset[str] = frozenset()    # dot-files of site/ the manifest leaves out
+    # ``toasoan serve``'s memory across changes (toasoan.mkdocs.preview.Session); None in a build.
+    session: Session | None = None
 
     @property
     def preview(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import stat
@@ -175,7 +176,7 @@ def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
                        "không tạo được đường dẫn (slug) từ tiêu đề",
                        "thêm dòng 'slug: ten-bai-viet' bằng chữ không dấu")
         return None
-    status = DRAFT if draft_value in _TRUE else SCHEDULED if published > now else PUBLISHED
+    status = status_at(draft_value in _TRUE, published, now)
     summary = " ".join(nfc(data.get("summary") or "").split()) or first_paragraph(parsed.body)
     image = data.get("image")
     return Article(
@@ -189,6 +190,57 @@ def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
         lines={**lines, **{f"{key}.{i}": n for key in ("related", "author", "tags")
                            for i, n in enumerate(parsed.item_lines.get(key, []))}},
     )
+
+
+def status_at(draft: bool, published: datetime, now: datetime) -> str:
+    """Draft, scheduled (its date is still to come at ``now``) or published."""
+    return DRAFT if draft else SCHEDULED if published > now else PUBLISHED
+
+
+class ReadCache:
+    """Articles already read, by path, for a preview that re-reads only what changed.
+
+    An entry holds while the file's (mtime_ns, size, inode) stay the same; a reuse
+    gets a copy (the names stage rewrites authors, tags and places on the copy,
+    against the whole archive of the moment) and its status anew for ``now``.
+    The caller drops the cache when the site's settings change.
+    """
+
+    def __init__(self):
+        self.entries: dict[Path, tuple[tuple, Article | None, list]] = {}
+        self.hits = self.misses = 0
+
+    def read(self, path: Path, rel: str, site: SiteConfig, now: datetime,
+             problems: Problems) -> Article | None:
+        try:
+            info = os.stat(path, follow_symlinks=False)
+            key = (info.st_mtime_ns, info.st_size, info.st_ino)
+        except OSError:
+            key = None
+        entry = self.entries.get(path)
+        if entry is None or key is None or entry[0] != key:
+            self.misses += 1
+            found = Problems()
+            article = read_article(path, rel, site, now, found)
+            entry = self.entries[path] = (key, article, found.items)
+        else:
+            self.hits += 1
+        _, article, items = entry
+        problems.items.extend(items)
+        if article is None:
+            return None
+        fresh = copy.copy(article)
+        fresh.authors, fresh.tags = list(article.authors), list(article.tags)
+        fresh.status = status_at(article.draft, article.date, now)
+        return fresh
+
+    def keep_only(self, paths) -> None:
+        """Forget deleted files."""
+        for gone in self.entries.keys() - set(paths):
+            del self.entries[gone]
+
+    def clear(self) -> None:
+        self.entries.clear()
 
 
 def _shown(value, limit: int = 60) -> str:
@@ -368,14 +420,22 @@ def _check_markup(path: Path, body: str, first_line: int, problems: Problems) ->
                            f"(*, _, <, `, & …), dựng trang sẽ rất chậm{more}", _MARKUP_FIX)
 
 
-def read_all(articles_dir: Path, site: SiteConfig, now: datetime) -> tuple[list[Article], Problems]:
-    """Read and validate every article, then check what involves several of them."""
+def read_all(articles_dir: Path, site: SiteConfig, now: datetime,
+             cache: ReadCache | None = None) -> tuple[list[Article], Problems]:
+    """Read and validate every article, then check what involves several of them.
+
+    With a ``cache`` (the preview), unchanged files are not read again.
+    """
     problems = Problems()
     articles = []
-    for path in find_sources(articles_dir, problems):
-        article = read_article(path, path.relative_to(articles_dir).as_posix(), site, now, problems)
+    read = cache.read if cache is not None else read_article
+    sources = find_sources(articles_dir, problems)
+    for path in sources:
+        article = read(path, path.relative_to(articles_dir).as_posix(), site, now, problems)
         if article is not None:
             articles.append(article)
+    if cache is not None:
+        cache.keep_only(sources)
     check_unique(articles, problems)
     resolve_related(articles, problems)
     return articles, problems

@@ -165,17 +165,22 @@ def make_parser() -> argparse.ArgumentParser:
                      help="địa phương khi đoạn mở đầu không nêu địa phương nào (mặc định: tên tỉnh)")
     imp.add_argument("--dry-run", action="store_true", help="chỉ báo sẽ làm gì, không ghi tệp nào")
 
-    serve = commands.add_parser("serve", parents=[root], help="xem trước (mkdocs serve) và trang viết bài /admin/",
-                                description="Chạy mkdocs serve: xem trước trang, hiện cả bài nháp và bài "
-                                "hẹn giờ, tự tải lại khi sửa bài. Cùng lúc chạy máy chủ cục bộ của trang "
-                                "viết bài (Decap CMS, http://127.0.0.1:8000/admin/), không cần tài khoản."
+    serve = commands.add_parser("serve", parents=[root], help="xem trước trang và trang viết bài /admin/",
+                                description="Xem trước trang: hiện cả bài nháp và bài hẹn giờ; lưu bài là "
+                                "trang tự tải lại sau chừng một, hai giây (mỗi trang chỉ dựng khi được mở). "
+                                "Bài có lỗi hiện thành trang liệt kê lỗi (tệp:dòng, cách sửa) thay cho bài. "
+                                "Cùng lúc chạy máy chủ cục bộ của trang viết bài (Decap CMS, "
+                                "http://127.0.0.1:8000/admin/), không cần tài khoản. Ctrl-C dừng tất cả."
                                 "\n\nVí dụ:\n  toasoan serve\n"
-                                "  toasoan serve --no-cms -- -a 0.0.0.0:8000")
+                                "  toasoan serve --no-cms -a 0.0.0.0:8000")
+    serve.add_argument("-a", "--dev-addr", metavar="MÁY:CỔNG", default=None,
+                       help="địa chỉ xem trước (mặc định dev_addr trong mkdocs.yml, 127.0.0.1:8000)")
     serve.add_argument("--no-cms", dest="cms", action="store_false",
                        help="không chạy máy chủ cục bộ của trang viết bài")
     serve.add_argument("--cms-port", type=int, metavar="CỔNG",
                        help="cổng của máy chủ viết bài (mặc định extra.bulletin.cms.port, 8081)")
-    serve.add_argument("extra", nargs=argparse.REMAINDER, help="tuỳ chọn chuyển cho mkdocs serve, sau --")
+    serve.add_argument("extra", nargs=argparse.REMAINDER,
+                       help="(cách viết cũ) tuỳ chọn của mkdocs serve sau --: chỉ -a MÁY:CỔNG còn dùng")
     mk = commands.add_parser("build", parents=[root], help="dựng trang (mkdocs build --strict)",
                              description="Chạy mkdocs build --strict: dựng trang vào site/, dừng khi có "
                              "lỗi hoặc cảnh báo. site/ chỉ được thay khi dựng xong (kèm bản kê "
@@ -319,23 +324,65 @@ def _mkdocs(args, command: list[str], preview: bool, env: dict | None = None) ->
         return 0
 
 
+def _address(args) -> tuple[str, int] | None:
+    """HOST:PORT from -a, else dev_addr in mkdocs.yml, else 127.0.0.1:8000."""
+    given = args.dev_addr
+    extra = [a for a in (args.extra or []) if a not in ("--", "--no-livereload")]
+    while extra:   # the old spelling, `serve -- -a HOST:PORT`
+        option = extra.pop(0)
+        if option in ("-a", "--dev-addr") and extra:
+            given = extra.pop(0)
+        elif option.startswith("--dev-addr="):
+            given = option.split("=", 1)[1]
+        else:
+            _say(f"lỗi: không hiểu tuỳ chọn '{option}' — Cách sửa: toasoan serve -a MÁY:CỔNG "
+                 "(xem toasoan serve --help)", err=True)
+            return None
+    if given is None:
+        from ..core.config import load_mkdocs
+        given = str(load_mkdocs(Path(args.root)).get("dev_addr") or "127.0.0.1:8000")
+    host, _, port = given.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        _say(f"lỗi: địa chỉ '{given}' không hợp lệ — Cách sửa: viết dạng MÁY:CỔNG, ví dụ -a 127.0.0.1:8000",
+             err=True)
+        return None
+    return host.strip("[]"), int(port)
+
+
+def _preview(args, address) -> int:
+    from ..mkdocs import preview
+    import logging
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        preview.serve(Path(args.root) / "mkdocs.yml", *address)
+    except OSError as e:
+        _say(f"lỗi: không mở được {address[0]}:{address[1]} ({e.strerror or e}) — Cách sửa: dừng chương "
+             f"trình đang dùng cổng đó, hoặc chọn cổng khác: toasoan serve -a 127.0.0.1:8001", err=True)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def cmd_serve(args) -> int:
-    """mkdocs serve, and beside it the CMS's local backend (decap-server) until serve stops."""
-    # A terminated serve (service manager, closed terminal) must leave neither mkdocs nor
-    # the backend behind: exiting through Python lets subprocess.call kill mkdocs and the
-    # `finally` below stop the backend.
+    """The preview server (in this process), and beside it the CMS's local backend until it stops."""
+    # A terminated serve (service manager, closed terminal) must leave no process behind:
+    # exiting through Python runs the `finally` blocks that close the port and stop the backend.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
+    if _load(Path(args.root)) is None:
+        return 1
+    address = _address(args)
+    if address is None:
+        return 2
     if not args.cms:
-        return _mkdocs(args, ["serve"], preview=True)
+        return _preview(args, address)
     from . import cms
     from ..core.config import load_mkdocs
     root = Path(args.root).resolve()
     try:
         settings = cms.CmsSettings.from_dict(((load_mkdocs(root).get("extra") or {}).get("bulletin") or {}).get("cms"))
-    except FileNotFoundError as e:
-        _say(f"lỗi: {e} — Cách sửa: chạy lệnh trong thư mục của trang, hoặc thêm --root THƯ-MỤC", err=True)
-        return 1
     except cms.CmsSettingsError as e:
         _say(f"mkdocs.yml: lỗi: {e}", err=True)
         return 1
@@ -343,20 +390,22 @@ def cmd_serve(args) -> int:
     problem = cms.backend_problem(root)
     if problem:
         _say(f"cảnh báo: trang viết bài /admin/ không chạy: {problem} (thêm --no-cms để bỏ qua)", err=True)
-        return _mkdocs(args, ["serve"], preview=True)
+        return _preview(args, address)
     (root / ".cache").mkdir(exist_ok=True)
-    with open(root / ".cache" / "decap-server.log", "ab") as log:
-        backend = cms.start_backend(root, port, log)
-        pid_file = root / ".cache" / "decap-server.pid"
+    pid_file = root / ".cache" / "decap-server.pid"
+    backend = None
+    try:
+        with open(root / ".cache" / "decap-server.log", "ab") as log:
+            backend = cms.start_backend(root, port, log)
         pid_file.write_text(f"{backend.pid}\n", encoding="utf-8")  # its process group, for cleanup
         _say(f"Trang viết bài: /admin/ trên trang xem trước (máy chủ cục bộ 127.0.0.1:{port}, "
              f"nhật ký .cache/decap-server.log)", err=True)
-        try:
-            return _mkdocs(args, ["serve"], preview=True,
-                           env={"TOASOAN_CMS_URL": f"http://127.0.0.1:{port}/api/v1"})
-        finally:
+        os.environ["TOASOAN_CMS_URL"] = f"http://127.0.0.1:{port}/api/v1"
+        return _preview(args, address)
+    finally:
+        if backend is not None:
             cms.stop_backend(backend)
-            pid_file.unlink(missing_ok=True)
+        pid_file.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:
