@@ -16,9 +16,11 @@ with inotify rather than by polling every file twice a second.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -41,7 +43,7 @@ from toasoan.core.model import SCHEDULED
 from toasoan.core.problems import ERROR, shown_path
 from toasoan.reading.reader import ReadCache
 
-from . import photos, plugin, related
+from . import buildlock, photos, plugin, related
 
 log = logging.getLogger("mkdocs.toasoan.preview")
 PROBLEMS_TEMPLATE = "preview-problems.html"
@@ -93,6 +95,7 @@ class Preview:
         self._timer: threading.Timer | None = None
         self._catchup = threading.Condition()
         self._job = None
+        self.child: int | None = None   # the catch-up process of the newest state
         self.server: Server | None = None
         self.last_refresh = {}
 
@@ -111,6 +114,7 @@ class Preview:
         started, cpu = time.perf_counter(), time.process_time()
         with self.lock:
             self.generation += 1
+            self._stop_child()
             config = self._load()
             found = plugin.attach(config, self.session)
             if not self._started:
@@ -274,21 +278,77 @@ class Preview:
             if state is None or state.build is None or generation != self.generation:
                 continue
             try:
-                photos.on_post_build(state, config)
-                related.rank(state.build)
+                photos.on_post_build(state, config)   # waits for the encoding processes only
+                ranked, child = self._catch_up(state, config)
                 with self.lock:
-                    if generation != self.generation:
-                        continue
-                    self.session.remember(state.build)
-                    self._forget_pages()
-                if self.server is not None:
+                    current = generation == self.generation and ranked is not None
+                    if current:
+                        state.build.related = ranked
+                        self.session.remember(state.build)
+                        self._forget_pages()
+                if current and self.server is not None:
                     self.server.reload_browsers()
-                plugin._run(state, "post_build", tuple(p for p in plugin.END_ORDER if p is not photos),
-                            config=config)
-                log.info("Xem trước: đã cập nhật Xem thêm, tìm kiếm, nguồn tin và ảnh.")
+                done = _reap(child)
+                buildlock.on_post_build(state, config)
+                if current and done:
+                    log.info("Xem trước: đã cập nhật Xem thêm, tìm kiếm, nguồn tin và ảnh.")
             except Exception as e:  # noqa: BLE001 — a newer change stopped it, or it is reported once
                 if generation == self.generation:
                     log.warning(f"Xem trước: chưa cập nhật được Xem thêm/tìm kiếm/ảnh: {e}")
+
+    def _catch_up(self, state, config) -> tuple[dict | None, int | None]:
+        """Rank "Xem thêm", then write search, feeds… in a forked process at low priority.
+
+        Forked because ranking (6 s of CPU at 10,000 articles) and the search index would
+        hold this process's interpreter lock and a save meanwhile would wait for them;
+        niced, so the reporter's next save goes first. Returns the ranking (as soon as
+        it is sent; the child goes on with the rest) and the child's process id.
+        """
+        rest = tuple(p for p in plugin.END_ORDER if p not in (photos, buildlock))
+        shown = state.build.shown
+        if not hasattr(os, "fork"):
+            related.rank(state.build)
+            plugin._run(state, "post_build", rest, config=config)
+            return state.build.related, None
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:   # the child: never returns
+            code = 1
+            try:
+                os.close(read)
+                os.setpgid(0, 0)   # one group: search's own workers are stopped with it
+                os.nice(10)
+                if self.server is not None:
+                    self.server.socket.close()   # the port is the parent's alone
+                related.rank(state.build)
+                where = {id(a): i for i, a in enumerate(shown)}
+                lists = [[where[id(t)] for t in state.build.related.get(a, []) if id(t) in where] for a in shown]
+                with os.fdopen(write, "wb") as out:
+                    out.write(json.dumps(lists).encode("ascii"))
+                plugin._run(state, "post_build", rest, config=config)
+                code = 0
+            except BaseException as e:  # noqa: BLE001
+                log.warning(f"Xem trước: chưa cập nhật được Xem thêm/tìm kiếm: {e}")
+            finally:
+                os._exit(code)
+        os.close(write)
+        with self.lock:
+            self.child = pid
+        with os.fdopen(read, "rb") as source:
+            data = source.read()
+        if not data:   # stopped by a newer change
+            return None, pid
+        lists = json.loads(data)
+        return {a: [shown[i] for i in lists[k]] for k, a in enumerate(shown)}, pid
+
+    def _stop_child(self) -> None:
+        """Stop the catch-up of an older state (and its workers): its results are already stale."""
+        child, self.child = self.child, None
+        if child is not None:
+            try:
+                os.killpg(child, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
 
     def stop(self) -> None:
         if self._timer is not None:
@@ -296,12 +356,26 @@ class Preview:
         with self._catchup:
             self._job = -1
             self._catchup.notify_all()
+        child = self.child
+        self._stop_child()
+        _reap(child)
         with self.lock:
             if self.state is not None:
                 photos.retire(self.state)
             if self.config is not None:
                 self.config.plugins.on_shutdown()
         shutil.rmtree(self.site_dir, ignore_errors=True)
+
+
+def _reap(child: int | None) -> bool:
+    """Wait for a catch-up process; True if it finished its work."""
+    if child is None:
+        return True
+    try:
+        _, status = os.waitpid(child, 0)
+    except ChildProcessError:
+        return False
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 def _nav_sources(items):
