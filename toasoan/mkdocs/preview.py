@@ -466,9 +466,11 @@ class Server(LiveReloadServer):
             self._rebuild_cond.notify_all()
 
     def reload_browsers(self) -> None:
+        """Open pages reload (the catch-up changed them), unless a change being read will do it."""
         with self._epoch_cond:
-            self._wanted_epoch = self._visible_epoch = _timestamp()
-            self._epoch_cond.notify_all()
+            if self._visible_epoch == self._wanted_epoch:
+                self._wanted_epoch = self._visible_epoch = _timestamp()
+                self._epoch_cond.notify_all()
 
 
 def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
