@@ -13,7 +13,8 @@ change (polled every 50 ms; the server holds requests while it reads a change, a
 browser's reload would wait). Between edits it waits ``--gap`` seconds, as a reporter
 reads the page before the next save; "Xem thêm", search and feeds catch up in the
 background meanwhile, so later edits may share the machine with them.
-Prints each latency, the median and the max, the machine load, and the server's peak RSS.
+Prints each latency, the median and the max, the machine load, and the server's peak RSS;
+then how long "Xem thêm", search and feeds take to catch up after a last save.
 """
 
 from __future__ import annotations
@@ -160,6 +161,17 @@ def bench_size(root: Path, n: int, gap: float, build: bool) -> None:
             print(f"  {name:<12} {seconds:6.2f} s   server CPU {cpus[-1]:5.2f} s   (load {load:.1f})")
         print(f"  median {statistics.median(times):.2f} s (server CPU {statistics.median(cpus):.2f} s), "
               f"max {max(times):.2f} s over {len(times)} edits; server peak RSS {peak_rss_mb(proc.pid):.0f} MB")
+        # "Xem thêm", search, feeds: from one more save, with no other save after it.
+        done = lambda: (root / "serve.log").read_bytes().count("đã cập nhật Xem thêm".encode())  # noqa: E731
+        before, t0 = done(), time.perf_counter()
+        path.write_text(article(title="Bài đo thời gian bắt kịp", date="2026-11-25 11:00", section="Kinh tế",
+                                author="Minh Đức", place="Ba Bể", tags=["nông nghiệp"], body="Bắt kịp."),
+                        encoding="utf-8")
+        while done() == before and time.perf_counter() - t0 < 900:
+            time.sleep(0.2)
+        print(f"  catch-up after a save (Xem thêm, search, feeds written): {time.perf_counter() - t0:.1f} s "
+              f"(load {os.getloadavg()[0]:.1f})")
+        path.unlink()
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
