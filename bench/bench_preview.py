@@ -173,9 +173,11 @@ def bench_size(root: Path, n: int, gap: float, build: bool) -> None:
               f"(load {os.getloadavg()[0]:.1f})")
         path.unlink()
     finally:
+        stopping = time.perf_counter()
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(60)
+            print(f"  SIGTERM to exit: {time.perf_counter() - stopping:.1f} s")
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
