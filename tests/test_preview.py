@@ -328,3 +328,18 @@ def test_the_open_page_reloads_itself_after_a_save(served, browser):
         assert page.evaluate("window.__notReloaded === undefined")   # a new document: it reloaded
     finally:
         page.close()
+
+
+def test_a_broken_mkdocs_yml_keeps_the_last_good_site(served):
+    config = served.root / "mkdocs.yml"
+    good = config.read_text(encoding="utf-8")
+    served.wait_for("2026/11/hoi-nghi-tong-ket-nam/", holds("Đoạn mở đầu bài A."))
+    config.write_text(good.replace("site_name:", "site_name: [", 1), encoding="utf-8")
+    deadline = time.monotonic() + 30
+    while "không đọc lại được trang" not in served.text_log():
+        assert time.monotonic() < deadline, served.text_log()[-2000:]
+        time.sleep(0.2)
+    served.wait_for("2026/11/hoi-nghi-tong-ket-nam/", holds("Đoạn mở đầu bài A."), timeout=10)
+    config.write_text(good, encoding="utf-8")
+    edit(served.root / "articles" / "2026" / "11" / "a.md", "Đoạn mở đầu bài A.", "Đoạn đã sửa sau lỗi.")
+    served.wait_for("2026/11/hoi-nghi-tong-ket-nam/", holds("Đoạn đã sửa sau lỗi."))

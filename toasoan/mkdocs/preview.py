@@ -110,6 +110,16 @@ class Preview:
         return config
 
     def refresh(self) -> None:
+        """Read the site again; on an error (a broken mkdocs.yml…) keep serving the last good state."""
+        try:
+            self._refresh()
+        except Exception as e:  # noqa: BLE001 — MkDocs' Abort, or a stage's error: said once, in Vietnamese
+            if self.config is None:
+                raise   # nothing to serve yet
+            log.error(f"Xem trước: không đọc lại được trang: {e} — trang vẫn hiện bản trước; "
+                      "Cách sửa: sửa lỗi trên rồi lưu lại")
+
+    def _refresh(self) -> None:
         """Run MkDocs' build steps up to on_env; render no page (each is rendered when asked for)."""
         started, cpu = time.perf_counter(), time.process_time()
         with self.lock:

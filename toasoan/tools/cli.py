@@ -362,6 +362,12 @@ def _preview(args, address) -> int:
         return 1
     except KeyboardInterrupt:
         pass
+    except Exception as e:  # MkDocs' Abort: the stage already said what to fix
+        from mkdocs.exceptions import Abort
+        if not isinstance(e, Abort):
+            raise
+        _say(str(e.message if hasattr(e, "message") else e), err=True)
+        return 1
     return 0
 
 
