@@ -42,6 +42,7 @@ from toasoan.core.dates import now_in
 from toasoan.core.model import SCHEDULED
 from toasoan.core.problems import ERROR, shown_path
 from toasoan.reading.reader import ReadCache
+from toasoan.search import parallel as search_parallel
 
 from . import buildlock, photos, plugin, related
 
@@ -330,6 +331,9 @@ class Preview:
                 os.nice(10)
                 if self.server is not None:
                     self.server.socket.close()   # the port is the parent's alone
+                # The search index alone in this process: workers forked from a fork of the
+                # threaded server hung on a lock another thread held (seen at 10,000 articles).
+                search_parallel.PARALLEL_MIN = float("inf")
                 related.rank(state.build)
                 where = {id(a): i for i, a in enumerate(shown)}
                 lists = [[where[id(t)] for t in state.build.related.get(a, []) if id(t) in where] for a in shown]
