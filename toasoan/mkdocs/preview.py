@@ -97,6 +97,7 @@ class Preview:
         self._catchup = threading.Condition()
         self._job = None
         self.child: int | None = None   # the catch-up process of the newest state
+        self.stopping = False
         self.server: Server | None = None
         self.last_refresh = {}
 
@@ -321,8 +322,13 @@ class Preview:
             related.rank(state.build)
             plugin._run(state, "post_build", rest, config=config)
             return state.build.related, None
-        read, write = os.pipe()
-        pid = os.fork()
+        with self.lock:   # never after stop(), nor for a state already replaced
+            if self.stopping or state is not self.state:
+                return None, None
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid != 0:
+                self.child = pid
         if pid == 0:   # the child: never returns
             code = 1
             try:
@@ -346,8 +352,6 @@ class Preview:
             finally:
                 os._exit(code)
         os.close(write)
-        with self.lock:
-            self.child = pid
         with os.fdopen(read, "rb") as source:
             data = source.read()
         if not data:   # stopped by a newer change
@@ -370,8 +374,10 @@ class Preview:
         with self._catchup:
             self._job = -1
             self._catchup.notify_all()
-        child = self.child
-        self._stop_child()
+        with self.lock:
+            self.stopping = True
+            child = self.child
+            self._stop_child()
         _reap(child)
         with self.lock:
             if self.state is not None:
