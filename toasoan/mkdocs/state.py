@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from toasoan.build import Build
     from toasoan.core.config import SiteConfig
     from toasoan.core.model import Article
+    from toasoan.mkdocs.pagecache import Run as PageCacheRun
     from toasoan.photos.images import Publisher
     from toasoan.publishing.buildlock import BuildLock
     from toasoan.publishing.meta import Publication
@@ -47,6 +48,7 @@ class SiteBuild:
     site_dir: Path | None = None          # the site_dir asked for, while building into…
     staging: Path | None = None           # …this folder beside it, until the swap
     kept: frozenset[str] = frozenset()    # dot-files of site/ the manifest leaves out
+    pagecache: PageCacheRun | None = None  # pages kept from earlier builds (pagecache.on_files)
 
     @property
     def preview(self) -> bool:
