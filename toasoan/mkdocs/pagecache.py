@@ -3,7 +3,7 @@
 The hourly build (``mkdocs build`` in CI, the cache folder carried between runs)
 renders again only the article and listing pages whose key changed; the others
 skip Markdown, the guard and their templates: MkDocs reads a three-line source
-for them and renders ``pagecache.html``, which prints the cached final HTML.
+for them, does not convert it (``lookup`` replaces the page's ``render``) and renders ``pagecache.html``, which prints the cached final HTML.
 The home page, the calendar and the pages in docs/ are always rendered (a few
 pages). Keys are made after the related stage (``on_files``), from what each
 page shows; the logic and the storage are in ``toasoan.publishing.pagecache``.
@@ -167,7 +167,13 @@ def lookup(state, page) -> bool:
         else:
             run.keys[src] = key
     run.seconds += time.process_time() - started
-    return src in run.served
+    if src not in run.served:
+        return False
+
+    def render(config, files):   # its HTML is whole already: no Markdown instance to build
+        page.content = ""
+    page.render = render
+    return True
 
 
 def served(state, page) -> str | None:

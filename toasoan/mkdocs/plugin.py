@@ -36,7 +36,7 @@ CONTENT_ORDER = (photos, related, search, feeds, masthead, cms, articles)
 # At the end: every file written, then the manifest and the swap of site/, then the lock released.
 END_ORDER = (articles, photos, related, search, feeds, masthead, cms, pagecache, staging, buildlock)
 
-EVENTS = ("startup", "config", "files", "env", "page_read_source", "page_markdown",
+EVENTS = ("startup", "config", "files", "env", "pre_page", "page_read_source", "page_markdown",
           "page_content", "page_context", "post_page", "post_build", "build_error", "shutdown")
 
 
@@ -88,10 +88,14 @@ class Plugin(BasePlugin):
     def on_env(self, env, *, config, files):
         return _run(self._current(), "env", ORDER, env, config=config, files=files)
 
-    # A page served from the page cache skips every stage until MkDocs writes it.
+    # A page served from the page cache skips Markdown and every stage until MkDocs writes it.
+    def on_pre_page(self, page, *, config, files):
+        pagecache.lookup(self._current(), page)
+        return page
+
     def on_page_read_source(self, *, page, config):
         state = self._current()
-        if pagecache.lookup(state, page):
+        if pagecache.served(state, page) is not None:
             return pagecache.SOURCE
         return _run(state, "page_read_source", ORDER, page=page, config=config)
 
