@@ -34,7 +34,7 @@ title: Tỉnh khai trương trung tâm phục vụ hành chính công mới
 date: 2026-11-25 09:30
 author: Xuân Nghiệp
 location: Ba Bể
-section: Thời sự
+category: Thời sự
 tags: [Cải cách hành chính]
 ---
 
