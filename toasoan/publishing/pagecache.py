@@ -141,16 +141,13 @@ class PageCache:
             return 0
         for other in others:
             shutil.rmtree(other, ignore_errors=True)
-        if not self.folder.is_dir():
-            return removed
-        for sub in self.folder.iterdir():
-            if not sub.is_dir():
-                continue
-            for entry in os.scandir(sub):
-                if entry.name not in self.used:
-                    try:
+        try:
+            subs = [p for p in self.folder.iterdir() if p.is_dir()] if self.folder.is_dir() else []
+            for sub in subs:
+                for entry in os.scandir(sub):
+                    if entry.name not in self.used:
                         os.unlink(entry.path)
                         removed += 1
-                    except OSError:
-                        pass
+        except OSError:   # a read-only or vanished cache: the next build tidies it
+            pass
         return removed
