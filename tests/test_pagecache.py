@@ -14,6 +14,9 @@ import re
 import zlib
 from pathlib import Path
 
+import pytest
+import yaml
+
 import sitebuild
 from sitebuild import article
 from test_images import camera_jpeg
@@ -174,3 +177,15 @@ def test_a_page_that_warned_is_rendered_again_and_warns_again(tmp_path):
     second = _build(tmp_path, cache=True, strict=False)
     for built in (first, second):
         assert "2026/nhung.md:10: cảnh báo: đã bỏ mã định danh (id) 'dau-trang'" in built.log, built.log
+
+
+@pytest.mark.parametrize("workflow", [".github/workflows/site.yml",
+                                      "toasoan/tools/site_template/.github/workflows/site.yml"])
+def test_ci_carries_the_page_cache_between_runs(workflow):
+    """The sample's and every new province's workflow restore .cache/pages before the build."""
+    steps = yaml.safe_load((sitebuild.REPO / workflow).read_text(encoding="utf-8"))["jobs"]["build"]["steps"]
+    [at] = [i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/cache@")
+            and s["with"]["path"] == ".cache/pages"]
+    # A new key each run (an entry cannot be updated); the latest one is restored by prefix.
+    assert "github.run_id" in steps[at]["with"]["key"] and steps[at]["with"]["restore-keys"] == "pages-"
+    assert at < next(i for i, s in enumerate(steps) if "mkdocs build" in s.get("run", ""))
