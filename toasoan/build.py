@@ -31,6 +31,8 @@ class Build:
     chosen: dict[int, list[Article]] = field(default_factory=dict)  # editor's related links
     # "Xem thêm" of each shown article; filled by the related stage once the build is read.
     related: dict[Article, list[Article]] = field(default_factory=dict)
+    # The clock the statuses were decided by; the masthead prints its date, the page cache keys on it.
+    now: datetime | None = None
 
     def photo_url(self, src: str) -> str | None:
         """Site-relative URL of a photo below images/ for sharing (None: not published)."""
@@ -64,11 +66,13 @@ def prepare(root: Path, site: SiteConfig, preview: bool = False,
     ``preview`` (``mkdocs serve``) also shows drafts and scheduled articles;
     ``cache`` (``toasoan serve``) keeps the files read by an earlier call.
     """
-    articles, problems = read_all(root / site.articles_dir, site, now or now_in(site), cache)
+    now = now or now_in(site)
+    articles, problems = read_all(root / site.articles_dir, site, now, cache)
     site.report(root, problems)
     # Before anything lists them: every later stage sees each name's one spelling.
     names = canonicalise(articles, site, problems)
     shown = articles if preview else [a for a in articles if a.published]
     chosen = resolve_related(shown, Problems())  # links to hidden articles drop out here
     photos = check_photos(articles, root, site, problems)
-    return Build(site, root, articles, shown, Archive(shown, site, names), problems, preview, photos, chosen)
+    return Build(site, root, articles, shown, Archive(shown, site, names), problems, preview, photos, chosen,
+                 now=now)

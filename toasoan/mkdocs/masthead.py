@@ -16,7 +16,8 @@ SITE_JS = "javascripts/site.js"
 
 def on_env(state, env, config, files):
     site = state.site   # checked by articles.on_config, which runs first
-    env.globals["build_now"] = now_in(site)
+    # The clock the articles' statuses were decided by: one instant for the whole build.
+    env.globals["build_now"] = state.build.now if state.build is not None and state.build.now else now_in(site)
     env.globals["bulletin_tz"] = site.timezone
     env.globals["brand"] = {"colour": site.brand_colour, "shades": shades(site.brand_colour)}
     # javascripts/site.js (the package's, or a province's override) is loaded as site.js?v=<hash>:

@@ -22,21 +22,22 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import articles, buildlock, cms, feeds, lean, masthead, photos, related, search, staging
+from . import articles, buildlock, cms, feeds, lean, masthead, pagecache, photos, related, search, staging
 from .state import SiteBuild
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 STYLESHEETS = ("stylesheets/bulletin.css", "stylesheets/search.css")
 
 # One build at a time (the lock first); reading next, everything else uses what it read;
-# staging last, once the final site_dir is known; lean (minify) after everything that writes a page.
-ORDER = (buildlock, articles, photos, related, search, feeds, masthead, cms, staging, lean)
+# the page cache once pages can be keyed (after related); staging once the final site_dir is known;
+# lean (minify) after everything that writes a page.
+ORDER = (buildlock, articles, photos, related, search, feeds, masthead, cms, pagecache, staging, lean)
 # The guard (articles.on_page_content) must see the page after every other handler.
 CONTENT_ORDER = (photos, related, search, feeds, masthead, cms, articles)
 # At the end: every file written, then the manifest and the swap of site/, then the lock released.
-END_ORDER = (articles, photos, related, search, feeds, masthead, cms, lean, staging, buildlock)
+END_ORDER = (articles, photos, related, search, feeds, masthead, cms, pagecache, lean, staging, buildlock)
 
-EVENTS = ("startup", "config", "files", "env", "page_read_source", "page_markdown",
+EVENTS = ("startup", "config", "files", "env", "pre_page", "page_read_source", "page_markdown",
           "page_content", "page_context", "post_page", "post_template", "post_build", "build_error", "shutdown")
 
 
@@ -89,22 +90,45 @@ class Plugin(BasePlugin):
     def on_env(self, env, *, config, files):
         return _run(self._current(), "env", ORDER, env, config=config, files=files)
 
+    # A page served from the page cache skips Markdown and every stage until MkDocs writes it.
+    def on_pre_page(self, page, *, config, files):
+        pagecache.lookup(self._current(), page)
+        return page
+
     def on_page_read_source(self, *, page, config):
-        return _run(self._current(), "page_read_source", ORDER, page=page, config=config)
+        state = self._current()
+        if pagecache.served(state, page) is not None:
+            return pagecache.SOURCE
+        return _run(state, "page_read_source", ORDER, page=page, config=config)
 
     def on_page_markdown(self, markdown, *, page, config, files):
-        return _run(self._current(), "page_markdown", ORDER, markdown, page=page, config=config, files=files)
+        state = self._current()
+        if pagecache.served(state, page) is not None:
+            return markdown
+        return _run(state, "page_markdown", ORDER, markdown, page=page, config=config, files=files)
 
     @event_priority(-100)  # after a province's own hooks: the guard sees the final HTML
     def on_page_content(self, html, *, page, config, files):
-        return _run(self._current(), "page_content", CONTENT_ORDER, html, page=page, config=config, files=files)
+        state = self._current()
+        if pagecache.served(state, page) is not None:
+            return html
+        return _run(state, "page_content", CONTENT_ORDER, html, page=page, config=config, files=files)
 
     def on_page_context(self, context, *, page, config, nav):
-        return _run(self._current(), "page_context", ORDER, context, page=page, config=config, nav=nav)
+        state = self._current()
+        if pagecache.served(state, page) is not None:
+            return pagecache.serve_context(state, context, page)
+        return _run(state, "page_context", ORDER, context, page=page, config=config, nav=nav)
 
-    @event_priority(-100)  # after a province's own hooks: the page is minified as it is written
+    @event_priority(-100)  # last: minified (lean), then the cache keeps the page's final bytes
     def on_post_page(self, output, *, page, config):
-        return _run(self._current(), "post_page", ORDER, output, page=page, config=config)
+        state = self._current()
+        cached = pagecache.served(state, page)
+        if cached is not None:
+            return cached
+        output = _run(state, "post_page", ORDER, output, page=page, config=config)
+        pagecache.store(state, page, output)
+        return output
 
     @event_priority(-100)
     def on_post_template(self, output_content, *, template_name, config):

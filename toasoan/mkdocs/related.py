@@ -42,10 +42,13 @@ def on_page_context(state, context, page, config, nav):
     build = state.build
     if article is None or build is None:
         return context
+    context["related_articles"], context["section_articles"] = lists(build, article)
+    return context
+
+
+def lists(build, article) -> tuple[list, list]:
+    """An article's "Xem thêm" and "Tin cùng chuyên mục" (the page cache keys on them too)."""
     related = build.related.get(article, [])
-    context["related_articles"] = related
     listing = build.archive.sections.get(article.section) if article.section else None
     count = int(build.site.extra.get("section_count", SECTION_COUNT))
-    context["section_articles"] = (
-        same_section(listing.articles, article, count, skip=related) if listing else [])
-    return context
+    return related, (same_section(listing.articles, article, count, skip=related) if listing else [])

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from toasoan.mkdocs.preview import Session
     from toasoan.core.config import SiteConfig
     from toasoan.core.model import Article
+    from toasoan.mkdocs.pagecache import Run as PageCacheRun
     from toasoan.photos.images import Publisher
     from toasoan.publishing.buildlock import BuildLock
     from toasoan.publishing.meta import Publication
@@ -52,6 +53,7 @@ class SiteBuild:
     dropped_needed: str = ""              # the first page that loads one after all: publish them
     # ``toasoan serve``'s memory across changes (toasoan.mkdocs.preview.Session); None in a build.
     session: Session | None = None
+    pagecache: PageCacheRun | None = None  # pages kept from earlier builds (pagecache.on_files)
 
     @property
     def preview(self) -> bool:

@@ -1,0 +1,153 @@
+"""The page cache: each page's final HTML, kept between builds under a key of what it shows.
+
+The hourly build redoes only the pages whose content changed. A page's key hashes
+everything its render reads: for an article, its own fields and photos, the
+listings its links point to, and the fields of every article in its "Xem thêm" and
+"Tin cùng chuyên mục" lists; for a listing page, the fields of the articles it
+shows and its pager and calendar links. A *site key* covers the rest: the
+generator's own source and library versions, the templates and theme files,
+mkdocs.yml and the province's hooks, the navigation and the masthead's date.
+
+Entries live in ``<cache>/<site key>/<2 chars>/<page key>``: a new generator
+version or other settings find an empty folder (old folders are removed), and a
+build forgets the entries it no longer used. An entry is the page's HTML after a
+SHA-256 of it; a damaged entry (short, altered) fails the check and the page is
+rendered again. Nothing MkDocs-specific here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import zlib
+from importlib import metadata
+from pathlib import Path
+
+import toasoan
+
+PACKAGE = Path(toasoan.__file__).resolve().parent
+# Libraries whose version changes the HTML of a page.
+LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "nh3", "pygments")
+_DIGEST = 32   # bytes of SHA-256 before the compressed HTML
+
+
+def digest(*parts) -> str:
+    """A short hex key of values whose ``repr`` is stable (str, int, tuples, datetimes…)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def files_digest(paths) -> str:
+    """Hash of files' names and bytes (sorted), e.g. templates or the package's source."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(set(paths)):
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            data = b"\0missing"
+        h.update(str(path).encode("utf-8", "surrogatepass") + b"\0" + len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+def tree_files(folder: Path, skip_dirs=("__pycache__",)) -> list[Path]:
+    """Every file below ``folder`` (none when it does not exist)."""
+    out = []
+    for base, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in skip_dirs and not d.startswith(".")]
+        out.extend(Path(base) / n for n in names)
+    return out
+
+
+def generator_key() -> str:
+    """The generator itself: toasoan's source files and the libraries that shape HTML."""
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            versions.append((name, None))
+    return digest(toasoan.__version__, files_digest(tree_files(PACKAGE)), tuple(versions))
+
+
+def _pack(html: str) -> bytes:
+    data = html.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).digest() + zlib.compress(data, 1)
+
+
+def _unpack(blob: bytes) -> str | None:
+    """The HTML of an entry, or None when it is damaged in any way."""
+    if len(blob) <= _DIGEST:
+        return None
+    try:
+        data = zlib.decompress(blob[_DIGEST:])
+    except zlib.error:
+        return None
+    if hashlib.sha256(data).digest() != blob[:_DIGEST]:
+        return None
+    try:
+        return data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return None
+
+
+class PageCache:
+    """One build's view of the cache folder: look pages up, store new ones, forget unused ones."""
+
+    def __init__(self, root: Path, site_key: str):
+        self.root = root
+        self.site_key = site_key
+        self.folder = root / site_key
+        self.used: set[str] = set()
+        self.hits = 0
+        self.stored = 0
+        self.damaged = 0
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def get(self, key: str) -> str | None:
+        """The cached HTML of a page key (None: not cached, or the entry is damaged)."""
+        self.used.add(key)
+        try:
+            blob = self._path(key).read_bytes()
+        except OSError:
+            return None
+        html = _unpack(blob)
+        if html is None:
+            self.damaged += 1
+            return None
+        self.hits += 1
+        return html
+
+    def put(self, key: str, html: str) -> None:
+        """Keep a page's final HTML; written beside and renamed, so a crash leaves no half entry."""
+        self.used.add(key)
+        path = self._path(key)
+        tmp = path.with_name(f".{key}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(_pack(html))
+            os.replace(tmp, path)
+            self.stored += 1
+        except OSError:   # a full or read-only disk costs the next build time, never this one
+            tmp.unlink(missing_ok=True)
+
+    def prune(self) -> int:
+        """Remove other site keys' folders and this one's unused entries; returns entries removed."""
+        removed = 0
+        try:
+            others = [p for p in self.root.iterdir() if p.is_dir() and p.name != self.site_key]
+        except OSError:
+            return 0
+        for other in others:
+            shutil.rmtree(other, ignore_errors=True)
+        try:
+            subs = [p for p in self.folder.iterdir() if p.is_dir()] if self.folder.is_dir() else []
+            for sub in subs:
+                for entry in os.scandir(sub):
+                    if entry.name not in self.used:
+                        os.unlink(entry.path)
+                        removed += 1
+        except OSError:   # a read-only or vanished cache: the next build tidies it
+            pass
+        return removed
