@@ -146,7 +146,7 @@ def deploy(site_dir: Path, target: Path, keep: int = KEEP, now: datetime | None 
     if keep < 1:
         raise DeployError("phải giữ ít nhất 1 bản", "dùng --keep 1 trở lên")
     _check_places(site_dir, target)
-    manifest = _built(site_dir)
+    manifest = built(site_dir)
     _make_target(target)
     folder = target / RELEASES
     try:
@@ -243,7 +243,7 @@ def prune(target: Path, keep: int = KEEP, warn=_warn) -> list[str]:
     return doomed
 
 
-def _built(site_dir: Path) -> manifests.Manifest:
+def built(site_dir: Path) -> manifests.Manifest:
     """The manifest of a completely built site/, or DeployError (one line)."""
     if not site_dir.is_dir():
         raise DeployError(f"không thấy thư mục trang '{site_dir}'",
@@ -509,13 +509,19 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "deploy", help="đưa site/ lên thư mục máy chủ, chuyển sang bản mới tức thời",
         description="Kiểm tra site/ theo bản kê mà lệnh build ghi sau cùng (bản dựng dở bị từ chối), "
-        "chép site/ vào một bản mới <ĐÍCH>/releases/<thời-điểm>/, rồi chuyển liên kết "
-        "<ĐÍCH>/current sang bản đó trong một bước. Máy chủ web (nginx…) phục vụ <ĐÍCH>/current. "
-        "Lỗi hay bị ngắt giữa chừng không làm thay đổi trang đang chạy.\n\nVí dụ:\n"
+        "đặt site/ vào một bản mới <ĐÍCH>/releases/<thời-điểm>/ (tệp không đổi là liên kết cứng tới bản "
+        "đang chạy, chỉ tệp đổi được chép), rồi chuyển liên kết <ĐÍCH>/current sang bản đó trong một bước. "
+        "Máy chủ web (nginx…) phục vụ <ĐÍCH>/current. Lỗi hay bị ngắt giữa chừng không làm thay đổi trang "
+        "đang chạy. Với ĐÍCH s3://…: chỉ tải lên tệp đổi (so mã băm với bản kê trong bucket), ảnh và CSS "
+        "trước, trang sau, bản kê cuối cùng, rồi mới xoá tệp không còn dùng.\n\nVí dụ:\n"
         "  toasoan deploy /srv/bao --keep 5\n"
-        "  toasoan deploy /srv/bao --keep 2 --prune    # đĩa gần đầy")
-    p.add_argument("target", metavar="ĐÍCH", help="thư mục trên máy chủ (hoặc ổ đĩa mạng đã gắn)")
+        "  toasoan deploy /srv/bao --keep 2 --prune    # đĩa gần đầy\n"
+        "  toasoan deploy s3://bao-bac-kan/ --endpoint-url https://s3.example.vn   # kho S3, chỉ tải phần đổi")
+    p.add_argument("target", metavar="ĐÍCH", help="thư mục trên máy chủ (hoặc ổ đĩa mạng đã gắn), "
+                   "hoặc s3://BUCKET/thư-mục cho kho S3")
     p.add_argument("--site", default="site", metavar="THƯ-MỤC", help="trang đã dựng (mặc định: site)")
+    p.add_argument("--endpoint-url", metavar="URL", help="địa chỉ máy chủ S3 khác AWS (MinIO, Ceph, "
+                   "kho của nhà cung cấp trong nước…), ví dụ http://127.0.0.1:9000")
     p.add_argument("--keep", type=int, default=KEEP, metavar="N", help=f"số bản giữ lại (mặc định: {KEEP})")
     p.add_argument("--prune", action="store_true",
                    help="xoá các bản cũ TRƯỚC khi chép (khi đĩa không đủ chỗ cho bản mới)")
@@ -524,19 +530,32 @@ def register(subparsers) -> None:
                               description="Chuyển <ĐÍCH>/current về bản hoàn chỉnh ngay trước bản đang chạy."
                               "\n\nVí dụ:\n  toasoan rollback /srv/bao")
     p.add_argument("target", metavar="ĐÍCH")
-    p.set_defaults(run=lambda a: print(f"Đã quay lại bản {rollback(Path(a.target))}."))
+    p.set_defaults(run=lambda a: print(f"Đã quay lại bản {rollback(_folder_only(a.target))}."))
     p = subparsers.add_parser("releases", help="liệt kê các bản đã triển khai (* là bản đang chạy)")
     p.add_argument("target", metavar="ĐÍCH")
     p.set_defaults(run=_run_list)
 
 
 def _run_deploy(args) -> None:
+    from . import s3deploy
+    if s3deploy.is_bucket(args.target):
+        s3deploy.deploy(Path(args.site), args.target, endpoint_url=args.endpoint_url, tell=print)
+        return
+    if args.endpoint_url:
+        raise DeployError("--endpoint-url chỉ dùng với ĐÍCH s3://…", "bỏ --endpoint-url, hoặc viết s3://BUCKET")
     release = deploy(Path(args.site), Path(args.target), keep=args.keep, prune_first=args.prune, tell=print)
     print(f"Đã triển khai {release.name}: {Path(args.target) / CURRENT} -> {RELEASES}/{release.name}")
 
 
+def _folder_only(target: str) -> Path:
+    if str(target).startswith("s3://"):
+        raise DeployError("kho S3 không giữ các bản cũ: không liệt kê, không quay lại được",
+                          "quay lại bằng cách dựng bản mong muốn rồi triển khai lại lên bucket")
+    return Path(target)
+
+
 def _run_list(args) -> None:
-    target = Path(args.target)
+    target = _folder_only(args.target)
     _existing(target)
     for line in strays(target):
         _warn(line)
