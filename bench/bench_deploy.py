@@ -13,9 +13,10 @@ change, --listings listing pages (every page of its section, author, place, tag 
 archive listings shifts by one: ~2,100 at 100k), feeds and sitemaps, and the whole
 search index (documents are numbered newest first, so every chunk moves).
 
-Printed: wall and CPU time of each deploy, files copied and linked, and the bytes the
+Printed: wall and CPU time of each deploy, files copied and linked, the bytes the
 new release really wrote (sizes of its files whose inode is not the previous
-release's). S3 runs against moto's server on loopback; moto keeps objects in
+release's), and its disk use with its folders (folders cannot be hard-linked: on
+ext4 each page's folder is a 4 KB block of every release). S3 runs against moto's server on loopback; moto keeps objects in
 memory, so S3 runs at a smaller --s3-html, scaled the same way.
 The folder under DIR is deleted at the end unless --keep-files.
 """
@@ -107,21 +108,26 @@ def cpu() -> float:
     return t.user + t.system
 
 
-def written(new: Path, old: Path | None) -> tuple[int, int]:
-    """(files, bytes) of ``new`` whose inode is not one of ``old``'s: what the release wrote."""
+def written(new: Path, old: Path | None) -> tuple[int, int, int, int]:
+    """What the release ``new`` took on disk beside ``old``: (files, their bytes, folders, disk
+    bytes of those files and of every folder). Files whose inode is ``old``'s are links and
+    take nothing; folders cannot be linked, so each is new (one 4 KB block on ext4)."""
     seen = set()
     if old is not None:
         for top, _, names in os.walk(old):
             for name in names:
                 seen.add(os.lstat(os.path.join(top, name)).st_ino)
-    files = size = 0
-    for top, _, names in os.walk(new):
+    files = size = folders = disk = 0
+    for top, dirs, names in os.walk(new):
+        folders += 1
+        disk += os.lstat(top).st_blocks * 512
         for name in names:
             info = os.lstat(os.path.join(top, name))
             if info.st_ino not in seen:
                 files += 1
                 size += info.st_size
-    return files, size
+                disk += info.st_blocks * 512
+    return files, size, folders, disk
 
 
 def timed(label: str, run):
@@ -148,14 +154,16 @@ def bench_folder(work: Path, html: int, listings: int) -> None:
         manifest.write(site.root)
         release = timed(f"hourly deploy {hour + 1} ({changed:,} files rewritten by the build)",
                         lambda: deploy.deploy(site.root, target, tell=lines.append))
-        files, size = written(release, previous)
+        files, size, folders, disk = written(release, previous)
         print(f"    {lines[-1]}")
-        print(f"    new inodes in the release: {files:,} files, {size / 1e6:.1f} MB "
-              f"(the rest are hard links to {previous.name})", flush=True)
+        print(f"    new inodes in the release: {files:,} files, {size / 1e6:.1f} MB (the rest are hard links "
+              f"to {previous.name}), and {folders:,} folders; on disk with the folders: {disk / 1e6:.0f} MB",
+              flush=True)
         previous = release
     kept = deploy.releases(target)
     usage = subprocess.run(["du", "-sh", str(target / "releases")], capture_output=True, text=True).stdout.split()[0]
-    print(f"  {len(kept)} releases kept take {usage} on disk (du counts each linked file once)")
+    print(f"  {len(kept)} releases kept take {usage} on disk (du counts each linked file once; "
+          f"a full copy each would be {len(kept)} × {written(first, None)[3] / 1e9:.1f} GB)")
     back = timed("rollback", lambda: deploy.rollback(target))
     print(f"    live again: {back}")
 

@@ -173,7 +173,7 @@ def test_upload_headers_and_only_changes(s3, tmp_path):
     counts = s3deploy.deploy(site, f"s3://{BUCKET}/web", client=client)
     puts = [key for op, key in calls if op == "PutObject"]
     assert sorted(puts) == sorted(["web/2026/11/ba-be-khai-mac/index.html", "web/2026/11/bai-moi/index.html",
-                                   f"web/{manifest.NAME}"])
+                                   f"web/{s3deploy.PENDING}", f"web/{manifest.NAME}"])   # the list to delete
     assert counts == {"uploaded": 3, "unchanged": len(files) - 2, "deleted": 1, "bytes": counts["bytes"]}
     live = objects(s3)
     assert "images/2026/11/cau.webp" not in live
@@ -199,7 +199,7 @@ def test_assets_first_pages_after_manifest_last_deletes_at_the_end(s3, tmp_path)
                 "search/manifest.json"]
     assert max(first[k] for k in assets) < min(first[k] for k in articles)
     assert max(first[k] for k in articles) < min(first[k] for k in listings)
-    assert puts[-1] == manifest.NAME and len(puts) == len(assets + articles + listings) + 1
+    assert puts[-2:] == [s3deploy.PENDING, manifest.NAME] and len(puts) == len(assets + articles + listings) + 2
     assert order[-1][0] == "DeleteObjects" and order.index(("PutObject", manifest.NAME)) < len(order) - 1
     assert "feed.xml" not in objects(s3)
 
@@ -208,7 +208,7 @@ class Relay:
     """A TCP relay 127.0.0.1:port → upstream that can be cut: open connections reset, new ones refused."""
 
     def __init__(self, upstream: int):
-        self.upstream, self.socks, self.lock = upstream, [], threading.Lock()
+        self.upstream, self.socks, self.lock, self.dead = upstream, [], threading.Lock(), False
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
@@ -219,8 +219,11 @@ class Relay:
                 conn, _ = self.server.accept()
             except OSError:
                 return
-            up = socket.create_connection(("127.0.0.1", self.upstream))
             with self.lock:
+                if self.dead:   # accepted in the instant of the cut: refuse it too
+                    conn.close()
+                    return
+                up = socket.create_connection(("127.0.0.1", self.upstream))
                 self.socks += [conn, up]
             for a, b in ((conn, up), (up, conn)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
@@ -240,8 +243,13 @@ class Relay:
                     pass
 
     def cut(self):
-        self.server.close()
         with self.lock:
+            self.dead = True
+            try:
+                self.server.shutdown(socket.SHUT_RDWR)   # wakes the blocked accept(); close() alone would not
+            except OSError:
+                pass
+            self.server.close()
             for s in self.socks:
                 try:
                     s.shutdown(socket.SHUT_RDWR)
@@ -335,3 +343,25 @@ def test_command_line_and_refusals(s3, tmp_path):
     (site / "feed.xml").write_bytes(b"<rss/>")   # a half-built site/ is refused before any request
     assert "khác với bản kê" in one_line(cli(*target))
     assert objects(s3) == before
+
+
+def test_deletions_left_by_a_deploy_cut_after_its_manifest_are_done_next_time(s3, tmp_path):
+    site = tmp_path / "site"
+    make_site(site, "A")
+    s3deploy.deploy(site, f"s3://{BUCKET}/web", client=s3deploy.connect(s3))
+    # A withdrawn article: the new build no longer has it.
+    rebuild(site, {"index.html": b"<!doctype html><title>B</title>"}, removed=("2026/11/cho-moi-trong-rung/index.html",))
+    relay = Relay(int(s3.rsplit(":", 1)[1]))
+    client = s3deploy.connect(f"http://127.0.0.1:{relay.port}")
+    client.meta.events.register("before-parameter-build.s3.DeleteObjects",
+                                lambda **kw: relay.cut())   # dies between the manifest and the deletions
+    with pytest.raises(deploy.DeployError, match="không kết nối được"):
+        s3deploy.deploy(site, f"s3://{BUCKET}/web", client=client)
+    live = objects(s3)
+    assert live[manifest.NAME] == (site / manifest.NAME).read_bytes()   # the new site is live ...
+    assert "2026/11/cho-moi-trong-rung/index.html" in live               # ... the old page still there
+    client, calls = counting(s3)
+    counts = s3deploy.deploy(site, f"s3://{BUCKET}/web", client=client)   # the same build, next hour
+    assert counts["uploaded"] == 0 and counts["deleted"] == 1
+    live = objects(s3)
+    assert "2026/11/cho-moi-trong-rung/index.html" not in live and s3deploy.PENDING not in live

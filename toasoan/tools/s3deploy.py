@@ -14,7 +14,9 @@ Order, so that a reader never meets a page whose parts are not there yet:
 3. every other page (home, sections, archives…), feeds, sitemaps, the search
    index's own manifest;
 4. the site's manifest: from then on the bucket is known to hold the new site;
-5. only then, objects the new site no longer has are deleted.
+5. only then, objects the new site no longer has are deleted. Their list is put
+   in ``<prefix>/.toasoan-deleting.json`` before step 4 and removed after step 5,
+   so a deploy killed in between leaves the deletions to the next one.
 
 Each PUT replaces one object whole, so a deploy that fails midway (server down,
 wrong credentials, missing bucket) leaves every object old or new, deletes
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import mimetypes
 import re
 import sys
@@ -37,6 +40,7 @@ from ..publishing import manifest as manifests
 from .deploy import DeployError, built
 
 SCHEME = "s3://"
+PENDING = ".toasoan-deleting.json"   # what is still to delete, kept until it is deleted
 WORKERS = 16
 DELETE_BATCH = 1000   # the most one DeleteObjects request takes
 ARTICLE = re.compile(r"\d{4}/\d{2}/(?!\d{2}/)[^/]+/index\.html")   # articles live at YYYY/MM/slug/
@@ -136,6 +140,8 @@ def deploy(site_dir: Path, target: str, endpoint_url: str | None = None, client=
         client.head_bucket(Bucket=bucket)
         live = _live(client, bucket, key(manifests.NAME), warn)
         files = live.files if live else {}
+        pending = _pending(client, bucket, key(PENDING))
+        gone = sorted((set(files) | pending) - set(manifest.files))
         todo = [Upload(rel, size, digest) for rel, (size, digest) in manifest.files.items()
                 if files.get(rel) != (size, digest)]
         if live is None or live.digest != manifest.digest:   # the same build deployed again: no PUT at all
@@ -144,19 +150,25 @@ def deploy(site_dir: Path, target: str, endpoint_url: str | None = None, client=
         pool = ThreadPoolExecutor(WORKERS)
         try:
             for phase in range(4):
+                if phase == 3 and gone:
+                    # Written before the manifest: if we die between the manifest and the deletions,
+                    # the next deploy still deletes them (a withdrawn article must not stay online).
+                    client.put_object(Bucket=bucket, Key=key(PENDING), Body=json.dumps(gone).encode(),
+                                      ContentType="application/json", CacheControl="no-store")
                 # Each phase is whole before the next starts; the first failure stops the deploy.
                 futures = [pool.submit(_put, client, bucket, key(u.rel), site_dir, u)
                            for u in todo if u.phase == phase]
                 sent += sum(f.result() for f in futures)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)   # after a failure: no new PUT starts
-        gone = sorted(set(files) - set(manifest.files))
         for start in range(0, len(gone), DELETE_BATCH):
             answer = client.delete_objects(Bucket=bucket, Delete={
                 "Objects": [{"Key": key(rel)} for rel in gone[start:start + DELETE_BATCH]], "Quiet": True})
             for failed in answer.get("Errors", []):
                 warn(f"chưa xoá được {failed.get('Key')} ({failed.get('Code')}) — Cách sửa: trang mới đã chạy; "
                      "xoá tay đối tượng đó hoặc bỏ qua")
+        if gone or pending:
+            client.delete_object(Bucket=bucket, Key=key(PENDING))
     except (BotoCoreError, ClientError) as e:
         raise _error(e, bucket, target, endpoint_url) from None
     counts = {"uploaded": len(todo), "unchanged": len(manifest.files) + 1 - len(todo),
@@ -184,6 +196,21 @@ def _live(client, bucket: str, key: str, warn) -> manifests.Manifest | None:
     except (manifests.ManifestError, OSError, EOFError) as e:
         warn(f"{getattr(e, 'what', e)}: tải lên toàn bộ trang — Cách sửa: không cần làm gì, lần này ghi lại bản kê")
         return None
+
+
+def _pending(client, bucket: str, key: str) -> set[str]:
+    """Objects a deploy that died after its manifest had still to delete."""
+    from botocore.exceptions import ClientError
+    try:
+        text = client.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except ClientError as e:
+        if e.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return set()
+        raise
+    try:
+        return {str(rel) for rel in json.loads(text)}
+    except (ValueError, TypeError):
+        return set()
 
 
 def _put(client, bucket: str, key: str, site_dir: Path, upload: Upload) -> int:
