@@ -148,12 +148,17 @@ def bench_folder(work: Path, html: int, listings: int) -> None:
     lines: list[str] = []
     first = timed("first deploy (everything copied)", lambda: deploy.deploy(site.root, target, tell=lines.append))
     print(f"    {lines[-1]}")
+    full = written(first, None)[3]
+    print(f"    on disk: {full / 1e9:.2f} GB with its folders", flush=True)
     previous = first
     for hour in range(2):
         changed = site.one_new_article(listings)
         manifest.write(site.root)
-        release = timed(f"hourly deploy {hour + 1} ({changed:,} files rewritten by the build)",
-                        lambda: deploy.deploy(site.root, target, tell=lines.append))
+        # keep=2: the second hourly deploy also prunes the first release, as every hourly run
+        # does once --keep releases exist.
+        release = timed(f"hourly deploy {hour + 1} ({changed:,} files rewritten by the build"
+                        f"{', and pruning the oldest release' if hour else ''})",
+                        lambda: deploy.deploy(site.root, target, keep=2, tell=lines.append))
         files, size, folders, disk = written(release, previous)
         print(f"    {lines[-1]}")
         print(f"    new inodes in the release: {files:,} files, {size / 1e6:.1f} MB (the rest are hard links "
@@ -163,7 +168,7 @@ def bench_folder(work: Path, html: int, listings: int) -> None:
     kept = deploy.releases(target)
     usage = subprocess.run(["du", "-sh", str(target / "releases")], capture_output=True, text=True).stdout.split()[0]
     print(f"  {len(kept)} releases kept take {usage} on disk (du counts each linked file once; "
-          f"a full copy each would be {len(kept)} × {written(first, None)[3] / 1e9:.1f} GB)")
+          f"a full copy each would be {len(kept)} × {full / 1e9:.1f} GB)")
     back = timed("rollback", lambda: deploy.rollback(target))
     print(f"    live again: {back}")
 
