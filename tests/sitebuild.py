@@ -59,10 +59,12 @@ def config(root: Path, **bulletin) -> dict:
 
 def build(root: Path, articles: dict[str, str | bytes], *, images: dict[str, bytes] | None = None,
           strict: bool = True, env: dict | None = None, cfg: dict | None = None,
-          timeout: float | None = None, **bulletin) -> Built:
+          timeout: float | None = None, obey_permissions: bool = False, **bulletin) -> Built:
     """Write articles (path -> text) below root/articles and run `mkdocs build`.
 
     ``timeout`` (seconds) stops a build that hangs: the test fails instead of waiting.
+    ``obey_permissions``: file modes bind the build even when the tests run as root (CI):
+    the build runs without the capabilities that let root read every file.
     """
     root.mkdir(parents=True, exist_ok=True)
     for rel, text in articles.items():
@@ -78,6 +80,8 @@ def build(root: Path, articles: dict[str, str | bytes], *, images: dict[str, byt
         yaml.safe_dump(cfg or config(root, **bulletin), allow_unicode=True, sort_keys=False), encoding="utf-8")
     run_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TOASOAN_NOW": "2026-11-25 12:00", **(env or {})}
     cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml")]
+    if obey_permissions and os.geteuid() == 0:
+        cmd = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *cmd]
     if strict:
         cmd.append("--strict")
     proc = subprocess.run(cmd, cwd=root, env=run_env, capture_output=True, text=True, timeout=timeout)

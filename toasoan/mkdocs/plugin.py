@@ -22,22 +22,22 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import articles, buildlock, cms, feeds, masthead, photos, related, search, staging
+from . import articles, buildlock, cms, feeds, lean, masthead, photos, related, search, staging
 from .state import SiteBuild
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 STYLESHEETS = ("stylesheets/bulletin.css", "stylesheets/search.css")
 
 # One build at a time (the lock first); reading next, everything else uses what it read;
-# staging last, once the final site_dir is known.
-ORDER = (buildlock, articles, photos, related, search, feeds, masthead, cms, staging)
+# staging last, once the final site_dir is known; lean (minify) after everything that writes a page.
+ORDER = (buildlock, articles, photos, related, search, feeds, masthead, cms, staging, lean)
 # The guard (articles.on_page_content) must see the page after every other handler.
 CONTENT_ORDER = (photos, related, search, feeds, masthead, cms, articles)
 # At the end: every file written, then the manifest and the swap of site/, then the lock released.
-END_ORDER = (articles, photos, related, search, feeds, masthead, cms, staging, buildlock)
+END_ORDER = (articles, photos, related, search, feeds, masthead, cms, lean, staging, buildlock)
 
 EVENTS = ("startup", "config", "files", "env", "page_read_source", "page_markdown",
-          "page_content", "page_context", "post_build", "build_error", "shutdown")
+          "page_content", "page_context", "post_page", "post_template", "post_build", "build_error", "shutdown")
 
 
 def _run(state: SiteBuild, event: str, parts, item=None, **kwargs):
@@ -100,6 +100,15 @@ class Plugin(BasePlugin):
 
     def on_page_context(self, context, *, page, config, nav):
         return _run(self._current(), "page_context", ORDER, context, page=page, config=config, nav=nav)
+
+    @event_priority(-100)  # after a province's own hooks: the page is minified as it is written
+    def on_post_page(self, output, *, page, config):
+        return _run(self._current(), "post_page", ORDER, output, page=page, config=config)
+
+    @event_priority(-100)
+    def on_post_template(self, output_content, *, template_name, config):
+        return _run(self._current(), "post_template", ORDER, output_content, template_name=template_name,
+                    config=config)
 
     @event_priority(-100)  # after a province's own hooks wrote their files: they go in the manifest
     def on_post_build(self, *, config):

@@ -47,6 +47,8 @@ class SiteBuild:
     site_dir: Path | None = None          # the site_dir asked for, while building into…
     staging: Path | None = None           # …this folder beside it, until the swap
     kept: frozenset[str] = frozenset()    # dot-files of site/ the manifest leaves out
+    dropped: list = field(default_factory=list)  # Material's scripts no page loads (lean.on_files)
+    dropped_needed: str = ""              # the first page that loads one after all: publish them
 
     @property
     def preview(self) -> bool:

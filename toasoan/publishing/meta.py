@@ -135,11 +135,8 @@ def article_tags(pub: Publication, article: Article, canonical: str,
         tags.append(("property", "article:section", section))
     tags += [("property", "article:tag", tag) for tag in article.tags]
     tags += [("property", "article:author", url) for url in author_urls or [] if url]
-    tags += [
-        ("name", "twitter:card", "summary_large_image" if image else "summary"),
-        ("name", "twitter:title", article.title),
-        ("name", "twitter:description", article.summary),
-    ]
+    # X (Twitter) reads og:title and og:description when its own tags are absent: not repeated.
+    tags.append(("name", "twitter:card", "summary_large_image" if image else "summary"))
     if image:
         tags.append(("name", "twitter:image", image))
     return tags
@@ -155,7 +152,6 @@ def page_tags(pub: Publication, title: str, canonical: str, description: str = "
         ("property", "og:title", title or pub.title),
         ("property", "og:url", canonical),
         ("name", "twitter:card", "summary"),
-        ("name", "twitter:title", title or pub.title),
     ]
     if description:
         tags.insert(4, ("property", "og:description", description))

@@ -1,0 +1,153 @@
+"""Lean pages: the minifier changes whitespace only, and Material's unused scripts are not published.
+
+The unit tests feed the minifier pages it must not change the meaning of; the site
+tests build real sites (one with the guard's hostile payloads, one whose settings load
+Material's bundle after all) and read what was published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+
+import pytest
+
+from sitebuild import article, build, config
+from test_guard import PAYLOADS, audit
+from toasoan.publishing.minify import minify_html
+
+BLANKS = re.compile(r"[ \t\n\r\f]+")
+RAW = re.compile(r"<(pre|textarea|script|style)\b.*?</\1>", re.S)
+
+
+def test_minify_folds_blank_lines_and_indentation_only():
+    page = ('<ul>\n    <li><a href="a/">Một</a>,\n      <a href="b/">Hai</a></li>\n\n\n  </ul>\n'
+            '<p>chữ   cách   xa</p>\n')
+    assert minify_html(page) == ('<ul>\n<li><a href="a/">Một</a>,\n<a href="b/">Hai</a></li>\n</ul>\n'
+                                 '<p>chữ   cách   xa</p>\n')
+
+
+@pytest.mark.parametrize("raw", [
+    "<pre><code>def f():\n    return 1\n\n\n    # cuối\n</code></pre>",
+    '<pre class="x">\n  thụt lề\n</pre>',
+    "<textarea name=t>\n   dòng một\n\n   dòng hai\n</textarea>",
+    '<script type="application/ld+json">{"a": "x\\n    y",\n    "b": 1}</script>',
+    "<script>var s = `mẫu\n    nhiều dòng`;\n    f()</script>",
+    "<style>\n  a { color: red }\n\n  b { }\n</style>",
+    "<!-- chú thích\n     nhiều dòng -->",
+    '<img alt="dòng một\n      dòng hai" src="a.png">',
+    '<a title="a > b\n     c" href="x">x</a>',
+])
+def test_minify_leaves_raw_text_comments_and_tags_as_written(raw):
+    page = f"<div>\n    {raw}\n    </div>"
+    assert minify_html(page) == f"<div>\n{raw}\n</div>"
+
+
+def test_minify_keeps_no_break_spaces():
+    assert minify_html("<p>a\u00a0\n\u00a0 b</p>") == "<p>a\u00a0\n\u00a0 b</p>"
+
+
+def test_minify_changes_nothing_but_blanks_on_hostile_markup():
+    """Random mixes of the guard's payloads and half-open tags: only whitespace may differ."""
+    pieces = list(PAYLOADS.values()) + ["<pre>", "</pre>", "<script>", "</script>", "<!--", "-->", '"', "'",
+                                        "<a title='>\n  '>", "\n   \n", "  ", "\t\n", "<", ">", "<textarea>"]
+    rng = random.Random(15)
+    for _ in range(400):
+        page = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
+        out = minify_html(page)
+        assert BLANKS.sub("", out) == BLANKS.sub("", page), page
+        assert len(out) <= len(page)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lean")
+    body = ("Đoạn mở đầu của bài.\n\n```python\ndef chao():\n    print('xin chào')\n\n\n    return 1\n```\n\n"
+            + "\n\n".join(PAYLOADS.values()))
+    built = build(root, {
+        "2026/11/hostile.md": article(title="Bài có mã và mã độc", slug="bai-thu", date="2026-11-20 08:00", body=body),
+        "2026/11/clean.md": article(title="Bài bình thường", date="2026-11-21 08:00", body="Một bài.\n\nĐoạn hai."),
+    }, strict=False)
+    assert built.returncode == 0, built.log
+    return built
+
+
+def _outside_raw(html: str) -> str:
+    return RAW.sub("<raw>", html)
+
+
+def test_every_page_is_minified_and_inert(site):
+    pages = sorted(site.site.rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        text = _outside_raw(html)
+        assert not re.search(r"\n[ \t\n]", text), (path, re.search(r".{0,60}\n[ \t\n].{0,60}", text, re.S).group(0))
+        assert not audit(html).bad, path
+    page, plain = site.html("2026/11/bai-thu/"), site.html("2026/11/bai-binh-thuong/")
+    # The hostile article carries exactly the scripts of a plain one: JSON-LD, the pre-paint line, site.js.
+    scripts = re.findall(r"<script\b[^>]*>", page)
+    assert scripts == re.findall(r"<script\b[^>]*>", plain)
+    assert [s for s in scripts if "ld+json" not in s and "site.js" not in s] == ["<script>"]
+
+
+def test_code_and_json_ld_keep_their_meaning(site):
+    page = site.html("2026/11/bai-thu/")
+    code = re.search(r"<pre\b.*?</pre>", page, re.S).group(0)
+    plain = re.sub(r"<[^>]+>", "", code)
+    assert "def chao():\n    print(&#39;xin chào&#39;)\n\n\n    return 1" in plain or \
+           "def chao():\n    print('xin chào')\n\n\n    return 1" in plain, code
+    [ld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert json.loads(ld)["headline"] == "Bài có mã và mã độc"
+
+
+def test_material_scripts_are_not_published_and_site_js_is_versioned(site):
+    assert not (site.site / "assets" / "javascripts").exists()
+    assert not list((site.site / "assets" / "stylesheets").glob("*.map"))
+    assert (site.site / "assets" / "stylesheets" / "palette.fb2fffe2.min.css").exists()  # the dark scheme uses it
+    script = (site.site / "javascripts" / "site.js").read_bytes()
+    version = hashlib.sha256(script).hexdigest()[:12]
+    for url in ("", "2026/11/bai-thu/", "tim-kiem/"):
+        html = site.html(url)
+        assert "assets/javascripts/" not in html and "__md_scope" not in html and 'id="__drawer"' not in html
+        assert f'javascripts/site.js?v={version}" defer></script>' in html
+
+
+def test_a_page_that_loads_materials_bundle_gets_it(tmp_path):
+    cfg = config(tmp_path)
+    cfg["extra_javascript"] = ["assets/javascripts/bundle.a5f9d56c.min.js"]
+    built = build(tmp_path, {"2026/11/a.md": article(date="2026-11-20 08:00")}, cfg=cfg)
+    assert built.returncode == 0, built.log
+    assert "assets/javascripts/bundle.a5f9d56c.min.js" in built.html("")
+    assert (built.site / "assets" / "javascripts" / "bundle.a5f9d56c.min.js").stat().st_size > 10_000
+    assert (built.site / "assets" / "javascripts" / "workers").is_dir()  # the set it loads comes with it
+
+
+@pytest.mark.browser
+def test_site_js_drives_text_size_and_the_icons_show(site, browser):
+    """The text size set with A+ is applied by the deferred site.js and, after a reload, before paint."""
+    from browsing import PHONE, new_context
+    from webserver import serve
+
+    with serve(site.site, prefix="/") as base:
+        context = new_context(browser, PHONE)
+        page = context.new_page()
+        try:
+            page.goto(base + "2026/11/bai-binh-thuong/")
+            body = page.locator(".ts-body")
+            before = float(body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+            page.locator('[data-ts-size-step="1"]').click()
+            page.locator('[data-ts-size-step="1"]').click()
+            bigger = float(body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+            assert bigger > before * 1.25, (before, bigger)
+            page.reload()
+            assert float(body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) == bigger
+            for icon in (".ts-icon--search", ".ts-icon--moon"):
+                box = page.locator(icon).bounding_box()
+                assert box and box["width"] >= 18 and box["height"] >= 18, icon
+                mask = page.locator(icon).evaluate("e => getComputedStyle(e).webkitMaskImage || getComputedStyle(e).maskImage")
+                assert mask.startswith('url("data:image/svg+xml'), mask
+        finally:
+            context.close()
