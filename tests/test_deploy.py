@@ -514,3 +514,109 @@ def test_kills_during_copy_and_prune_under_load(nginx, tmp_path):
     assert run("B").wait() == 0   # cleans every leftover and goes through
     assert not [n for n in os.listdir(target / "releases") if n.startswith(".")]
     assert check_live() == deploy.releases(target)[-1] and live_version() == "B"
+
+
+# --- hard-linked releases ---------------------------------------------------------------
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Every file of a release: (inode, mtime in ns, content)."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            info = path.stat()
+            out[path.relative_to(folder).as_posix()] = (info.st_ino, info.st_mtime_ns, path.read_bytes())
+    return out
+
+
+def change(site: Path, rel: str, data: bytes) -> None:
+    """What a build does to site/: rewrite one file in place, then the manifest."""
+    with open(site / rel, "r+b") as handle:   # in place, as MkDocs writes: the inode stays
+        handle.truncate(0)
+        handle.write(data)
+    manifest.write(site)
+
+
+def test_unchanged_files_are_links_and_linked_files_are_never_written(nginx, tmp_path):
+    target, base = nginx
+    site = tmp_path / "site"
+    files = make_site(site, "A", assets=100)
+    first = deploy.deploy(site, target, keep=3)
+    assert all(p.stat().st_nlink == 1 for p in first.rglob("*") if p.is_file())   # nothing to link to yet
+    before = snapshot(first)
+
+    lines: list[str] = []
+    change(site, "2026/11/bai-viet/index.html", b"<!doctype html><h1>sua</h1>" + b"x" * 5000)
+    files["2026/11/bai-viet/index.html"] = (site / "2026/11/bai-viet/index.html").read_bytes()
+    second = deploy.deploy(site, target, keep=3, tell=lines.append)
+    assert serves(base, files)
+    after = snapshot(second)
+    listed = manifest.read(site).files
+    shared = {rel for rel in listed if after[rel][0] == before[rel][0]}
+    # Everything but the changed page is the same inode as in the first release ...
+    assert shared == set(listed) - {"2026/11/bai-viet/index.html"}
+    # ... and the changed page, the manifest and the marker are new files: the bytes written.
+    new = {rel for rel in after if rel not in before or after[rel][0] != before[rel][0]}
+    assert new == {"2026/11/bai-viet/index.html", manifest.NAME, deploy.MARKER}
+    written = sum(len(after[rel][2]) for rel in new)
+    assert written < 20_000 < manifest.read(site).size / 10, written
+    assert lines == [f"chép 1 tệp mới (0.0 MB), liên kết {len(listed) - 1} tệp không đổi với bản trước "
+                     f"(trang {manifest.read(site).size / 1e6:.1f} MB)"]
+    # The first release is exactly as it was: no byte, no mtime, no inode changed.
+    assert snapshot(first) == before
+    deploy.verify(target, first.name)
+    # The build rewriting site/ in place never reaches a release: site/ is never linked.
+    change(site, "index.html", b"<!doctype html><title>sau</title>")
+    assert snapshot(second) == after and snapshot(first) == before
+    assert (site / "index.html").stat().st_ino not in {ino for ino, _, _ in after.values()}
+
+
+def test_rollback_after_pruning_linked_releases(tmp_path):
+    site, target = tmp_path / "site", tmp_path / "srv"
+    make_site(site, "A")
+    contents = []
+    names = []
+    for i in range(6):   # each deploy changes one asset; keep 3, so the first three are pruned
+        change(site, f"assets/f{i}.css", f"/* ban {i} */".encode())
+        names.append(deploy.deploy(site, target, keep=3).name)
+        contents.append(snapshot(target / "releases" / names[-1]))
+    assert deploy.releases(target) == names[3:]
+    # The files the kept releases share with the pruned ones are still there: links, not moves.
+    for name in names[3:]:
+        folder = target / "releases" / name
+        manifest.check(folder, manifest.read(folder), hashes=True)
+    assert deploy.rollback(target) == names[4]
+    assert deploy.rollback(target) == names[3]
+    assert snapshot(target / "current") == contents[3]
+    assert (target / "current/assets/f3.css").read_bytes() == b"/* ban 3 */"
+    assert (target / "current/assets/f5.css").read_bytes() != b"/* ban 5 */"
+    # A new deploy from an old live release links to that one, not to the newest.
+    assert deploy.deploy(site, target, keep=3).name > names[-1]
+    assert (target / "current/assets/f5.css").read_bytes() == b"/* ban 5 */"
+
+
+def test_file_system_without_hard_links_copies_with_one_warning(tmp_path):
+    site, target = tmp_path / "site", tmp_path / "srv"
+    make_site(site, "A")
+    deploy.deploy(site, target)
+    warnings, tried = [], []
+
+    def refused(src, dst):   # what link(2) answers on FAT or many network shares
+        tried.append(dst)
+        raise OSError(errno.EPERM, "Operation not permitted", str(src))
+
+    release = deploy.deploy(site, target, warn=warnings.append, link=refused)
+    assert len(tried) == 1 and len(warnings) == 1 and "liên kết cứng" in warnings[0]
+    assert all(p.stat().st_nlink == 1 for p in release.rglob("*") if p.is_file())
+    deploy.verify(target, release.name)
+    line = one_line(cli("deploy", str(target), "--site", str(tmp_path / "nothing")))   # still one line
+    assert "không thấy thư mục trang" in line
+
+
+def test_copies_never_open_an_existing_file(tmp_path):
+    src = tmp_path / "a.css"
+    src.write_bytes(b"new")
+    shared = tmp_path / "b.css"
+    shared.write_bytes(b"served")
+    with pytest.raises(FileExistsError):
+        deploy.copy_new(src, shared)
+    assert shared.read_bytes() == b"served"

@@ -89,6 +89,12 @@ def read(folder: Path) -> Manifest:
     except FileNotFoundError:
         raise ManifestError(f"'{folder}' không có bản kê {NAME}: trang chưa dựng xong "
                             "(lần build bị lỗi, bị ngắt, hoặc chưa build)", rebuild) from None
+    return parse(text, str(path))
+
+
+def parse(text: bytes, path: str) -> Manifest:
+    """A manifest from its bytes (read from a folder, or from a bucket); ``path`` names it in errors."""
+    rebuild = "dựng lại trang (bash scripts/build.sh) cho đến khi lệnh build báo xong, rồi chạy lại"
     try:
         data = json.loads(text)
         if data.get("format") != FORMAT:

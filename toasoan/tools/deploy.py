@@ -2,20 +2,29 @@
 
 Layout of the target folder (the web server's root is ``<target>/current``)::
 
-    <target>/releases/20261125T120000Z/   one complete copy of site/ per deploy
+    <target>/releases/20261125T120000Z/   one complete tree of site/ per deploy
     <target>/releases/.partial-…/         a copy in progress (never served)
     <target>/releases/.trash-…/           an old release being deleted (never served)
     <target>/current -> releases/…        a symlink: the live site
 
 A deploy first checks site/ against the manifest the build wrote last
 (:mod:`toasoan.manifest`): a site/ left by a crashed build is refused. It then
-copies exactly the listed files into a hidden ``.partial-`` folder, checking
-each copy's SHA-256, writes the marker ``.toasoan-complete`` (the manifest's
-hash) last, and renames the folder to its timestamp: that rename is the moment
-a release exists, so a release is always complete. Then ``current`` is replaced
-with ``os.replace`` (rename(2): a reader opens either the old tree or the new
-one, never a mix or nothing). Old releases are pruned by renaming them to a
-hidden ``.trash-`` name first, then deleting: a kill midway leaves nothing
+fills a hidden ``.partial-`` folder with exactly the listed files, writes the
+marker ``.toasoan-complete`` (the manifest's hash) last, and renames the folder
+to its timestamp: that rename is the moment a release exists, so a release is
+always complete.
+
+A file whose size and SHA-256 are the same in the live release's manifest is a
+hard link to the live release's file (like ``rsync --link-dest``): five
+releases of a site cost one site plus the changes. Every other file is copied
+into a new file (created with O_EXCL, so no deploy ever writes into an existing
+file, which could be a link shared with a served release) and its copy's hash
+checked. site/ itself is never linked: the build rewrites its files in place.
+A file system without hard links falls back to copies, with one warning.
+
+Then ``current`` is replaced with ``os.replace`` (rename(2): a reader opens
+either the old tree or the new one, never a mix or nothing). Old releases are
+pruned by renaming them to a hidden ``.trash-`` name first, then deleting: a kill midway leaves nothing
 that ``releases`` lists or ``rollback`` could make live. Leftovers are removed
 by the next deploy.
 """
@@ -29,6 +38,7 @@ import fcntl
 import os
 import re
 import shutil
+import stat
 import sys
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -115,19 +125,40 @@ def verify(target: Path, name: str) -> manifests.Manifest:
     return manifest
 
 
-def deploy(site_dir: Path, target: Path, keep: int = KEEP, now: datetime | None = None,
-           copy=shutil.copy2, prune_first: bool = False, warn=_warn) -> Path:
-    """Copy ``site_dir`` into a new release of ``target`` and make it live.
+def copy_new(src: Path, dst: Path) -> None:
+    """Copy ``src`` into a file ``dst`` that must not exist yet (O_EXCL): never into an
+    existing file, which could be a hard link that a served release shares."""
+    with open(src, "rb") as source, open(dst, "xb") as out:
+        try:
+            # In the kernel, as shutil.copy2 does: no pass of the bytes through Python.
+            offset, size = 0, os.fstat(source.fileno()).st_size
+            while offset < size:
+                sent = os.sendfile(out.fileno(), source.fileno(), offset, size - offset)
+                if sent == 0:
+                    break
+                offset += sent
+        except OSError as e:
+            if e.errno not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP) or offset:
+                raise
+            shutil.copyfileobj(source, out, 1 << 20)   # a file system without sendfile
+    shutil.copystat(src, dst)
 
-    ``copy`` is the per-file copy function (tests pass one that fails midway);
-    ``prune_first`` deletes old releases before copying, to make room.
-    Returns the new release folder.
+
+def deploy(site_dir: Path, target: Path, keep: int = KEEP, now: datetime | None = None,
+           copy=copy_new, prune_first: bool = False, warn=_warn, link=os.link, tell=None) -> Path:
+    """Put ``site_dir`` into a new release of ``target`` and make it live.
+
+    Unchanged files are hard links to the live release's. ``copy`` and ``link``
+    are the per-file functions (tests pass ones that fail midway, or a ``link``
+    that fails like a file system without hard links); ``prune_first`` deletes
+    old releases before copying, to make room. ``tell`` gets one line saying how
+    much was copied and how much linked. Returns the new release folder.
     """
     site_dir, target = Path(site_dir), Path(target)
     if keep < 1:
         raise DeployError("phải giữ ít nhất 1 bản", "dùng --keep 1 trở lên")
     _check_places(site_dir, target)
-    manifest = _built(site_dir)
+    manifest = built(site_dir)
     _make_target(target)
     folder = target / RELEASES
     try:
@@ -140,11 +171,12 @@ def deploy(site_dir: Path, target: Path, keep: int = KEEP, now: datetime | None 
             warn(line)
         if prune_first:
             prune(target, keep - 1, warn)
-        _check_space(folder, manifest)
+        base = _base(target)
+        _check_space(folder, manifest, base)
         name = _new_name(folder, now or datetime.now(timezone.utc))
         partial = folder / (PARTIAL + name)
         try:
-            _copy_release(site_dir, partial, manifest, copy)
+            copied = _copy_release(site_dir, partial, manifest, copy, base, link, warn)
             os.rename(partial, folder / name)   # from here on the release exists, complete
             _fsync_dir(folder)
         except BaseException as e:
@@ -155,6 +187,10 @@ def deploy(site_dir: Path, target: Path, keep: int = KEEP, now: datetime | None 
             raise
         switch(target, name)
         prune(target, keep, warn)
+    if tell is not None:
+        files, size = copied
+        tell(f"chép {files} tệp mới ({_mb(size)}), liên kết {len(manifest.files) - files} tệp không đổi "
+             f"với bản trước (trang {_mb(manifest.size)})")
     return folder / name
 
 
@@ -219,7 +255,7 @@ def prune(target: Path, keep: int = KEEP, warn=_warn) -> list[str]:
     return doomed
 
 
-def _built(site_dir: Path) -> manifests.Manifest:
+def built(site_dir: Path) -> manifests.Manifest:
     """The manifest of a completely built site/, or DeployError (one line)."""
     if not site_dir.is_dir():
         raise DeployError(f"không thấy thư mục trang '{site_dir}'",
@@ -234,16 +270,77 @@ def _built(site_dir: Path) -> manifests.Manifest:
     return manifest
 
 
-def _copy_release(site_dir: Path, partial: Path, manifest: manifests.Manifest, copy) -> None:
-    """Copy exactly the manifest's files, each checked against its hash, then write the marker."""
+class Base:
+    """The live release a new one links its unchanged files to: its folder and manifest."""
+
+    def __init__(self, folder: Path, manifest: manifests.Manifest):
+        self.folder, self.files = folder, manifest.files
+
+    def same(self, rel: str, entry: tuple[int, str]) -> bool:
+        return self.files.get(rel) == entry
+
+
+def _base(target: Path) -> Base | None:
+    """The live release, if it is one of ours with a readable manifest; else None (copy all).
+
+    Its manifest says what each file holds: comparing hashes replaces re-reading the
+    release. A file changed there by hand with the same size would be shared; the
+    sizes are still checked, by stat, for each link.
+    """
+    live = current(target)
+    if live is None or live not in releases(target):
+        return None
+    folder = target / RELEASES / live
+    try:
+        return Base(folder, manifests.read(folder))
+    except (OSError, manifests.ManifestError):
+        return None
+
+
+def _link(base: Base, rel: str, size: int, dst: Path, link) -> bool:
+    """Hard-link ``rel`` from the base release; False if its file is not there as listed."""
+    src = base.folder / rel
+    try:
+        info = os.lstat(src)
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode) or info.st_size != size:
+        return False
+    link(src, dst)
+    return True
+
+
+# A file system that cannot link (FAT, some network shares, another device): copy instead.
+NO_LINKS = {errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK}
+
+
+def _copy_release(site_dir: Path, partial: Path, manifest: manifests.Manifest, copy,
+                  base: Base | None = None, link=os.link, warn=_warn) -> tuple[int, int]:
+    """Link the unchanged files, copy the others (each copy checked against its hash), then
+    write the marker. Returns the number and bytes of the files copied."""
     partial.mkdir()
     made = {partial}
+    copied = [0, 0]
     for rel, (size, digest) in manifest.files.items():
         dst = partial / rel
         if dst.parent not in made:
             dst.parent.mkdir(parents=True, exist_ok=True)
             made.add(dst.parent)
+        if base is not None and base.same(rel, (size, digest)):
+            try:
+                if _link(base, rel, size, dst, link):
+                    continue
+            except OSError as e:
+                if e.errno not in NO_LINKS:
+                    raise
+                if e.errno != errno.EMLINK:   # one file linked too often: copy just that one
+                    warn(f"ổ chứa {partial.parent} không cho tạo liên kết cứng ({e.strerror or e}): "
+                         "chép toàn bộ tệp, mỗi bản tốn trọn dung lượng trang — Cách sửa: dùng ổ ext4/xfs "
+                         "nếu muốn tiết kiệm chỗ")
+                    base = None
         copy(site_dir / rel, dst)
+        copied[0] += 1
+        copied[1] += size
         # Hashing the copy (still in the page cache) proves what will be served;
         # it also catches a build that replaced site/ while we were copying.
         if manifests.file_hash(dst) != digest:
@@ -253,10 +350,11 @@ def _copy_release(site_dir: Path, partial: Path, manifest: manifests.Manifest, c
     if manifests.file_hash(partial / manifests.NAME) != manifest.digest:
         raise DeployError("bản kê của site/ đổi trong lúc triển khai", "chờ lần build xong rồi triển khai lại")
     _sync(partial)   # the files are on disk before the marker says they are complete
-    with open(partial / MARKER, "w", encoding="utf-8") as handle:
+    with open(partial / MARKER, "x", encoding="utf-8") as handle:
         handle.write(manifest.digest + "\n")
         handle.flush()
         os.fsync(handle.fileno())
+    return copied[0], copied[1]
 
 
 def _check_places(site_dir: Path, target: Path) -> None:
@@ -295,17 +393,21 @@ def _existing(target: Path) -> None:
                           "kiểm tra đường dẫn ĐÍCH, hoặc triển khai trước bằng lệnh deploy")
 
 
-def _check_space(folder: Path, manifest: manifests.Manifest) -> None:
-    """Refuse up front when the new release cannot fit, instead of failing midway."""
+def _check_space(folder: Path, manifest: manifests.Manifest, base: Base | None = None) -> None:
+    """Refuse up front when the new release cannot fit, instead of failing midway.
+    Files linked to the live release take no space and no inode."""
     block = 4096
-    need = sum(-(-size // block) * block for size, _ in manifest.files.values()) + block * 64
+    new = [size for rel, (size, digest) in manifest.files.items()
+           if base is None or not base.same(rel, (size, digest))]
+    # Each folder takes an inode and a block; folders are never linked.
     folders = {rel.rpartition("/")[0] for rel in manifest.files}
+    need = sum(-(-size // block) * block for size in new) + block * (64 + len(folders))
     try:
         usage = os.statvfs(folder)
     except OSError:
         return
     free = usage.f_bavail * usage.f_frsize
-    inodes = len(manifest.files) + len(folders) + 2
+    inodes = len(new) + len(folders) + 2
     if free < need or (usage.f_files and usage.f_favail < inodes):
         raise DeployError(f"không đủ chỗ trên đĩa của {folder.parent}: bản mới cần khoảng {_mb(need)} và "
                           f"{inodes} tệp và thư mục, còn trống {_mb(free)} và {usage.f_favail}", FREE_DISK)
@@ -419,13 +521,19 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "deploy", help="đưa site/ lên thư mục máy chủ, chuyển sang bản mới tức thời",
         description="Kiểm tra site/ theo bản kê mà lệnh build ghi sau cùng (bản dựng dở bị từ chối), "
-        "chép site/ vào một bản mới <ĐÍCH>/releases/<thời-điểm>/, rồi chuyển liên kết "
-        "<ĐÍCH>/current sang bản đó trong một bước. Máy chủ web (nginx…) phục vụ <ĐÍCH>/current. "
-        "Lỗi hay bị ngắt giữa chừng không làm thay đổi trang đang chạy.\n\nVí dụ:\n"
+        "đặt site/ vào một bản mới <ĐÍCH>/releases/<thời-điểm>/ (tệp không đổi là liên kết cứng tới bản "
+        "đang chạy, chỉ tệp đổi được chép), rồi chuyển liên kết <ĐÍCH>/current sang bản đó trong một bước. "
+        "Máy chủ web (nginx…) phục vụ <ĐÍCH>/current. Lỗi hay bị ngắt giữa chừng không làm thay đổi trang "
+        "đang chạy. Với ĐÍCH s3://…: chỉ tải lên tệp đổi (so mã băm với bản kê trong bucket), ảnh và CSS "
+        "trước, trang sau, bản kê cuối cùng, rồi mới xoá tệp không còn dùng.\n\nVí dụ:\n"
         "  toasoan deploy /srv/bao --keep 5\n"
-        "  toasoan deploy /srv/bao --keep 2 --prune    # đĩa gần đầy")
-    p.add_argument("target", metavar="ĐÍCH", help="thư mục trên máy chủ (hoặc ổ đĩa mạng đã gắn)")
+        "  toasoan deploy /srv/bao --keep 2 --prune    # đĩa gần đầy\n"
+        "  toasoan deploy s3://bao-bac-kan/ --endpoint-url https://s3.example.vn   # kho S3, chỉ tải phần đổi")
+    p.add_argument("target", metavar="ĐÍCH", help="thư mục trên máy chủ (hoặc ổ đĩa mạng đã gắn), "
+                   "hoặc s3://BUCKET/thư-mục cho kho S3")
     p.add_argument("--site", default="site", metavar="THƯ-MỤC", help="trang đã dựng (mặc định: site)")
+    p.add_argument("--endpoint-url", metavar="URL", help="địa chỉ máy chủ S3 khác AWS (MinIO, Ceph, "
+                   "kho của nhà cung cấp trong nước…), ví dụ http://127.0.0.1:9000")
     p.add_argument("--keep", type=int, default=KEEP, metavar="N", help=f"số bản giữ lại (mặc định: {KEEP})")
     p.add_argument("--prune", action="store_true",
                    help="xoá các bản cũ TRƯỚC khi chép (khi đĩa không đủ chỗ cho bản mới)")
@@ -434,19 +542,32 @@ def register(subparsers) -> None:
                               description="Chuyển <ĐÍCH>/current về bản hoàn chỉnh ngay trước bản đang chạy."
                               "\n\nVí dụ:\n  toasoan rollback /srv/bao")
     p.add_argument("target", metavar="ĐÍCH")
-    p.set_defaults(run=lambda a: print(f"Đã quay lại bản {rollback(Path(a.target))}."))
+    p.set_defaults(run=lambda a: print(f"Đã quay lại bản {rollback(_folder_only(a.target))}."))
     p = subparsers.add_parser("releases", help="liệt kê các bản đã triển khai (* là bản đang chạy)")
     p.add_argument("target", metavar="ĐÍCH")
     p.set_defaults(run=_run_list)
 
 
 def _run_deploy(args) -> None:
-    release = deploy(Path(args.site), Path(args.target), keep=args.keep, prune_first=args.prune)
+    from . import s3deploy
+    if s3deploy.is_bucket(args.target):
+        s3deploy.deploy(Path(args.site), args.target, endpoint_url=args.endpoint_url, tell=print)
+        return
+    if args.endpoint_url:
+        raise DeployError("--endpoint-url chỉ dùng với ĐÍCH s3://…", "bỏ --endpoint-url, hoặc viết s3://BUCKET")
+    release = deploy(Path(args.site), Path(args.target), keep=args.keep, prune_first=args.prune, tell=print)
     print(f"Đã triển khai {release.name}: {Path(args.target) / CURRENT} -> {RELEASES}/{release.name}")
 
 
+def _folder_only(target: str) -> Path:
+    if str(target).startswith("s3://"):
+        raise DeployError("kho S3 không giữ các bản cũ: không liệt kê, không quay lại được",
+                          "quay lại bằng cách dựng bản mong muốn rồi triển khai lại lên bucket")
+    return Path(target)
+
+
 def _run_list(args) -> None:
-    target = Path(args.target)
+    target = _folder_only(args.target)
     _existing(target)
     for line in strays(target):
         _warn(line)
