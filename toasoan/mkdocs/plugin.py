@@ -22,7 +22,7 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import articles, buildlock, cms, feeds, masthead, photos, related, search, staging
+from . import articles, buildlock, cms, feeds, masthead, photos, related, search, staging, written
 from .state import SiteBuild
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -30,14 +30,14 @@ STYLESHEETS = ("stylesheets/bulletin.css", "stylesheets/search.css")
 
 # One build at a time (the lock first); reading next, everything else uses what it read;
 # staging last, once the final site_dir is known.
-ORDER = (buildlock, articles, photos, related, search, feeds, masthead, cms, staging)
+ORDER = (buildlock, articles, photos, related, search, feeds, masthead, cms, written, staging)
 # The guard (articles.on_page_content) must see the page after every other handler.
 CONTENT_ORDER = (photos, related, search, feeds, masthead, cms, articles)
 # At the end: every file written, then the manifest and the swap of site/, then the lock released.
 END_ORDER = (articles, photos, related, search, feeds, masthead, cms, staging, buildlock)
 
 EVENTS = ("startup", "config", "files", "env", "page_read_source", "page_markdown",
-          "page_content", "page_context", "post_build", "build_error", "shutdown")
+          "page_content", "page_context", "post_page", "post_build", "build_error", "shutdown")
 
 
 def _run(state: SiteBuild, event: str, parts, item=None, **kwargs):
@@ -100,6 +100,10 @@ class Plugin(BasePlugin):
 
     def on_page_context(self, context, *, page, config, nav):
         return _run(self._current(), "page_context", ORDER, context, page=page, config=config, nav=nav)
+
+    @event_priority(-100)  # after a province's own hooks: the page's HTML is let go of last
+    def on_post_page(self, output, *, page, config):
+        return _run(self._current(), "post_page", ORDER, output, page=page, config=config)
 
     @event_priority(-100)  # after a province's own hooks wrote their files: they go in the manifest
     def on_post_build(self, *, config):
