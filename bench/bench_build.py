@@ -47,7 +47,25 @@ NOW = "2026-11-25 12:00"  # the tests' pinned clock: every generated article is 
 TARGET_SECONDS, TARGET_MB, TARGET_RATIO = 60, 1536, 12
 
 
-def prepare(root: Path, n: int, seed: int, corpus: Path | None) -> None:
+def workdir(kind: str, n: int, seed: int, corpus: Path | None, keep: Path | None) -> tuple[Path, bool]:
+    """The folder of one benchmark site, and whether its archive is there already.
+
+    With ``--keep DIR`` the folder has a fixed name, so a second run reuses the
+    archive it generated (a 100,000-article archive takes minutes to write);
+    its old ``site/`` is removed so that every build is a clean one.
+    """
+    if keep is None:
+        return Path(tempfile.mkdtemp(prefix=f"{kind}-{n}-")), False
+    root = keep / f"{kind}-{n}-seed{seed}{'-corpus' if corpus else ''}"
+    done = (root / "mkdocs.yml").is_file() and (root / "articles").is_dir()
+    shutil.rmtree(root / "site", ignore_errors=True)
+    root.mkdir(parents=True, exist_ok=True)
+    return root, done
+
+
+def prepare(root: Path, n: int, seed: int, corpus: Path | None, reuse: bool = False) -> None:
+    if reuse:
+        return
     generate(root, n, seed, corpus)
     images = REPO / "images"
     if images.is_dir() and not (root / "images").exists():
@@ -157,10 +175,11 @@ def line(label: str, r: dict) -> str:
 def run_sizes(sizes: list[int], seed: int, corpus: Path | None, hugo: bool, keep: Path | None) -> None:
     times = {}
     for n in sizes:
-        root = Path(tempfile.mkdtemp(prefix=f"bench-{n}-", dir=keep))
+        root, reuse = workdir("bench", n, seed, corpus, keep)
         t = time.perf_counter()
-        prepare(root, n, seed, corpus)
-        print(f"{n} articles (generated in {time.perf_counter() - t:.1f} s, in {root})", flush=True)
+        prepare(root, n, seed, corpus, reuse)
+        made = "reused" if reuse else f"generated in {time.perf_counter() - t:.1f} s"
+        print(f"{n} articles ({made}, in {root})", flush=True)
         ours = bench_mkdocs(root)
         times[n] = ours["seconds"]
         print(line("mkdocs", ours) + (f"  ({ours['warnings']} warnings)" if ours["warnings"] else ""), flush=True)
@@ -182,8 +201,8 @@ def profile(n: int, seed: int, corpus: Path | None, sort: str, keep: Path | None
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    root = Path(tempfile.mkdtemp(prefix=f"profile-{n}-", dir=keep))
-    prepare(root, n, seed, corpus)
+    root, reuse = workdir("bench", n, seed, corpus, keep)
+    prepare(root, n, seed, corpus, reuse)
     os.environ.update(NO_MKDOCS_2_WARNING="1", TOASOAN_NOW=NOW)
     cwd = os.getcwd()
     os.chdir(root)
@@ -219,8 +238,8 @@ def phases(n: int, seed: int, corpus: Path | None, keep: Path | None) -> None:
     from mkdocs.config import load_config
     from mkdocs.structure.pages import Page
 
-    root = Path(tempfile.mkdtemp(prefix=f"phases-{n}-", dir=keep))
-    prepare(root, n, seed, corpus)
+    root, reuse = workdir("bench", n, seed, corpus, keep)
+    prepare(root, n, seed, corpus, reuse)
     os.environ.update(NO_MKDOCS_2_WARNING="1", TOASOAN_NOW=NOW)
     spent: dict[str, float] = {}
     calls: dict[str, int] = {}
@@ -287,7 +306,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--corpus", default="none", help="none, auto (the shared Dân trí corpus if present) or a path")
     ap.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
-    ap.add_argument("--keep", type=Path, help="build in this folder and keep the sites")
+    ap.add_argument("--keep", type=Path, help="build in DIR/bench-N-seedS and keep the sites; a later run reuses the archive")
     ap.add_argument("--profile", type=int, metavar="N", help="profile an in-process build of N articles")
     ap.add_argument("--phases", type=int, metavar="N", help="split the time of an in-process build of N articles")
     ap.add_argument("--sort", default="cumulative", help="pstats order for --profile (cumulative, tottime)")

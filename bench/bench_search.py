@@ -3,6 +3,7 @@ known-item test on real news, beside Pagefind's defaults on the same sites.
 
     NO_MKDOCS_2_WARNING=1 .venv/bin/python bench/bench_search.py [--work /tmp/bench-search]
         [-n 10000] [--skip-pagefind] [--skip-corpus] [--rebuild]
+    NO_MKDOCS_2_WARNING=1 .venv/bin/python bench/bench_search.py --site /work/tmp/k/bench-100000-seed1
 
 1. Synthetic archive (bench/gen_corpus.py, bodies from the real corpus when it
    is there): a real `mkdocs build`; the index time is the hook's own log line.
@@ -208,6 +209,38 @@ def synthetic(work: Path, n: int, rebuild: bool, pagefind: bool, browser) -> Non
             print(row, flush=True)
 
 
+def built_site(root: Path, browser) -> None:
+    """Query costs on a site built elsewhere (e.g. ``bench_build.py --keep``, 100,000
+    articles): its index is rewritten in this process first, timed (CPU of this
+    process and its workers) and measured; then the five queries and a known-item
+    query (the title of the archive's newest article, folded)."""
+    import yaml
+    from toasoan.build import prepare
+    from toasoan.core.config import SiteConfig
+    from toasoan.search.articles import build_index
+    os.environ.setdefault("TOASOAN_NOW", "2026-11-25 12:00")
+    cfg = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    build = prepare(root, SiteConfig.from_dict(cfg["extra"]["bulletin"]))
+    started, cpu = time.perf_counter(), os.times()
+    stats = build_index(build, root / "site" / "search")
+    spent = sum(os.times()[:4]) - sum(cpu[:4])
+    print(f"\n## Built site: {stats.documents:,} articles ({root})")
+    print(f"index: {time.perf_counter() - started:.1f} s wall, {spent:.1f} s CPU (load average "
+          f"{os.getloadavg()[0]:.1f}): {stats.terms:,} terms, {stats.postings:,} postings, "
+          f"{stats.files:,} files, {stats.bytes / 1e6:.1f} MB")
+    title = build.archive.articles[0].title
+    queries = QUERIES + [fold(title)]
+    with serve(root / "site", prefix="/bao/") as base:
+        print("\n| query | results | ms after last key | raw | gzip | files | known item first |")
+        print("|---|---|---|---|---|---|---|")
+        for q in queries:
+            a = ours_query(browser, base, q)
+            first = "yes" if q != queries[-1] else ("yes" if a["urls"] and a["urls"][0].endswith(
+                build.archive.articles[0].url) else "NO")
+            print(f"| {q[:40]} | {a['count']:,} | {a['ms']} | {kb(a['raw'])} | {kb(a['gz'])} | {a['files']} "
+                  f"| {first if q == queries[-1] else ''} |", flush=True)
+
+
 def corpus_site(work: Path, rebuild: bool) -> tuple[Path, list[dict], dict]:
     root = work / "corpus"
     rows = [json.loads(line) for line in gzip_module.open(CORPUS, "rt", encoding="utf-8")]
@@ -349,12 +382,18 @@ def main(argv=None) -> None:
     ap.add_argument("--skip-corpus", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")
     ap.add_argument("--old-js", type=Path, help="also run ours with this search.js, to compare")
+    ap.add_argument("--site", type=Path, help="only: re-index and query a site built elsewhere "
+                    "(a folder with mkdocs.yml, articles/ and site/, e.g. from bench_build.py --keep)")
     args = ap.parse_args(argv)
     global reindexing, only_pagefind, old_js
     reindexing, only_pagefind, old_js = args.reindex, args.only_pagefind, args.old_js
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        if args.site:
+            built_site(args.site, browser)
+            browser.close()
+            return
         if not args.skip_synthetic:
             synthetic(args.work, args.n, args.rebuild, not args.skip_pagefind, browser)
         if not args.skip_corpus and CORPUS.exists():

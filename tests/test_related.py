@@ -226,6 +226,21 @@ def test_term_matrix_counts_what_features_counts(build):
         assert {names[i]: v for i, v in zip(m.indices, m.data)} == features(article), article.slug
 
 
+def test_term_matrix_is_the_same_whatever_the_chunk_size(build, monkeypatch):
+    """Articles are counted a chunk at a time (memory); the columns, and so every
+    ranking tie, must not depend on where the chunks fall."""
+    from toasoan.related import terms as terms_module
+    articles = list(build.articles) * 3   # repeats: every chunk meets terms seen before
+    whole = TermMatrix(articles)
+    monkeypatch.setattr(terms_module, "CHUNK", 4)
+    chunked = TermMatrix(articles)
+    assert len(articles) > 3 * 4
+    assert chunked.vocab == whole.vocab
+    assert chunked.matrix.shape == whole.matrix.shape
+    assert (chunked.matrix != whole.matrix).nnz == 0
+    assert (chunked.matrix.indices == whole.matrix.indices).all()   # rows stay sorted by column
+
+
 def topical_archive(per_topic=60, topics=6, seed=3) -> list[Article]:
     """Articles on a few broad subjects, each article a few subject words in common filler."""
     rng = random.Random(seed)

@@ -154,3 +154,19 @@ def test_parallel_build_writes_the_same_bytes(tmp_path, monkeypatch):
     two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
     assert one == two
     assert all((tmp_path / "one" / p).read_bytes() == (tmp_path / "two" / p).read_bytes() for p in one)
+
+
+def test_index_in_many_parts_writes_the_same_bytes(tmp_path, monkeypatch):
+    """A large archive is indexed a part at a time, each by a fresh worker (memory):
+    parts of uneven size, more parts than workers, still the same files."""
+    from toasoan.search import parallel
+    docs = [doc(f"Tin số {i} về tổ chức Đảng ủy", "Đảng bộ đang tổ chức hội nghị. " * (i % 4 + 1)
+                + f"Xã số {i % 7}.", f"202{i % 5}-01-01") for i in range(40)]
+    write_index(tmp_path / "one", docs, [])
+    monkeypatch.setattr(parallel, "workers", lambda count: 2)
+    monkeypatch.setattr(parallel, "PART", 7)   # 6 parts, the last one of 5
+    write_index(tmp_path / "parts", docs, [])
+    one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    parts = sorted(p.relative_to(tmp_path / "parts") for p in (tmp_path / "parts").rglob("*") if p.is_file())
+    assert one == parts
+    assert all((tmp_path / "one" / p).read_bytes() == (tmp_path / "parts" / p).read_bytes() for p in one)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
 
-from . import articles, buildlock, cms, feeds, lean, masthead, pagecache, photos, related, search, staging
+from . import articles, buildlock, cms, feeds, lean, masthead, pagecache, photos, related, search, staging, written
 from .state import SiteBuild
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -30,8 +30,8 @@ STYLESHEETS = ("stylesheets/bulletin.css", "stylesheets/search.css")
 
 # One build at a time (the lock first); reading next, everything else uses what it read;
 # the page cache once pages can be keyed (after related); staging once the final site_dir is known;
-# lean (minify) after everything that writes a page.
-ORDER = (buildlock, articles, photos, related, search, feeds, masthead, cms, pagecache, staging, lean)
+# lean (minify) after everything that writes a page; written (lets a written page's HTML go) last.
+ORDER = (buildlock, articles, photos, related, search, feeds, masthead, cms, pagecache, staging, lean, written)
 # The guard (articles.on_page_content) must see the page after every other handler.
 CONTENT_ORDER = (photos, related, search, feeds, masthead, cms, articles)
 # At the end: every file written, then the manifest and the swap of site/, then the lock released.
@@ -120,7 +120,7 @@ class Plugin(BasePlugin):
             return pagecache.serve_context(state, context, page)
         return _run(state, "page_context", ORDER, context, page=page, config=config, nav=nav)
 
-    @event_priority(-100)  # last: minified (lean), then the cache keeps the page's final bytes
+    @event_priority(-100)  # last: minified (lean), its HTML let go (written), then the cache keeps the final bytes
     def on_post_page(self, output, *, page, config):
         state = self._current()
         cached = pagecache.served(state, page)

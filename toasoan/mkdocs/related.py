@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 
+from toasoan.core.memory import give_back
 from toasoan.related.rank import relate_all, same_section
 
 log = logging.getLogger("mkdocs.hooks.related")
@@ -33,6 +34,7 @@ def rank(build) -> None:
     # Automatic links come from published articles only, even in preview.
     pool = [a for a in build.articles if a.published]
     build.related = relate_all(build.shown, pool, build.chosen, build.site.related_count)
+    give_back()   # the ranking's temporary arrays: the pages rendered next need the room
     log.info("Xem thêm: %d bài, %.1f giây (CPU %.1f giây)", len(build.shown),
              time.perf_counter() - started, time.process_time() - cpu)
 

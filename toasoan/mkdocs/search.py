@@ -15,6 +15,7 @@ import re
 import time
 from pathlib import Path
 
+from toasoan.core.memory import give_back
 from toasoan.search.articles import build_index
 
 log = logging.getLogger("mkdocs.hooks.search")
@@ -40,6 +41,7 @@ def on_post_build(state, config):
         return
     started, cpu = time.perf_counter(), _cpu()
     stats = build_index(build, Path(config.site_dir) / "search")
+    give_back()   # the postings: feeds and sitemaps come next
     log.info(f"Tìm kiếm: chỉ mục {stats.documents} bài, {stats.terms} từ, {stats.files} tệp, "
              f"{stats.bytes / 1e6:.1f} MB, {time.perf_counter() - started:.1f} giây "
              f"(CPU {_cpu() - cpu:.1f} giây)")

@@ -87,12 +87,28 @@ def bm25(raw: sparse.csr_matrix, idf: np.ndarray, avg_len: float, opt) -> sparse
     """BM25 weights, unit rows, each row cut to its ``opt.terms`` strongest terms.
 
     (The length is taken before the cut: an article with many terms is not
-    made to look as focused as a short one.)"""
-    lengths = np.asarray(raw.sum(axis=1)).ravel()
+    made to look as focused as a short one.) Rows go in blocks: the float64
+    arrays of the formula then stay small whatever the archive's size."""
+    step = max(1, BLOCK_ENTRIES // max(1, raw.nnz // max(1, raw.shape[0])))
+    parts = [_bm25_rows(raw[lo:hi], idf, avg_len, opt) for lo in range(0, raw.shape[0], step)
+             for hi in [min(raw.shape[0], lo + step)]]
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return sparse.csr_matrix(raw.shape, dtype=np.float32)
+    return sparse.csr_matrix(sparse.vstack(parts, format="csr"), dtype=np.float32)
+
+
+def _bm25_rows(raw: sparse.csr_matrix, idf: np.ndarray, avg_len: float, opt) -> sparse.csr_matrix:
+    lengths = np.asarray(raw.sum(axis=1, dtype=np.float64)).ravel()
+    # Terms without weight (too rare, too common) are dropped first: most entries.
+    live = (idf > 0)[raw.indices]
+    kept = np.concatenate([[0], np.cumsum(live)])[raw.indptr]
+    raw = sparse.csr_matrix((raw.data[live].astype(np.float64), raw.indices[live], kept), shape=raw.shape)
     norm = opt.k1 * (1 - opt.b + opt.b * lengths / (avg_len or 1.0))
     tf = raw.data
     w = idf[raw.indices] * tf * (opt.k1 + 1) / (tf + norm[row_ids(raw)])
-    m = sparse.csr_matrix((w, raw.indices.copy(), raw.indptr.copy()), shape=raw.shape)
+    m = sparse.csr_matrix((w, raw.indices, raw.indptr), shape=raw.shape)
     m.eliminate_zeros()
     length = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     length[length == 0] = 1.0

@@ -67,6 +67,7 @@ class RelatedIndex:
         self.info = self._info(self.pool)
         terms = TermMatrix(self.pool)
         raw, self._terms = terms.matrix, terms
+        terms.matrix = None   # only the vocabulary stays (for a draft in preview)
         df = np.bincount(raw.indices, minlength=raw.shape[1])
         # Terms in one article alone link nothing; terms in more than max_df of
         # the archive link everything (but never below the posting cap, so a
@@ -74,8 +75,9 @@ class RelatedIndex:
         limit = max(opt.max_df * n, opt.posting_cap)
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
         self.idf = np.where((df >= opt.min_df) & (df <= limit), idf, 0.0)
-        self.avg_len = float(raw.sum() / n) if n else 1.0
+        self.avg_len = float(raw.sum(dtype=np.float64) / n) if n else 1.0
         self.x = rm.bm25(raw, self.idf, self.avg_len, opt)
+        del raw
         self.pt = rm.postings(self.x, opt.posting_cap)
         self.keep = max(2 * opt.neighbours, 20)
         me = np.arange(n)

@@ -7,6 +7,7 @@ them; each sends back only its part. Small archives (and platforms without
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from array import array
@@ -23,35 +24,70 @@ def workers(count: int) -> int:
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
+PART = 5000  # documents a worker indexes at a time: its memory holds one part's postings
+
+
+def _pool(n: int, fresh: bool = False):
+    # ``fresh``: a new worker per part. A worker copies every page of the parent
+    # it writes to (a document's reference count is on its text's first page):
+    # a long-lived worker would end up with a copy of half the archive.
+    return multiprocessing.get_context("fork").Pool(n, maxtasksperchild=1 if fresh else None)
+
+
+def _frozen(work):
+    """Run ``work()`` with the garbage collector's objects frozen.
+
+    A forked worker shares its parent's memory until it writes to a page; the
+    collector would write to every object of the build (articles, pages) and
+    so copy them all. Frozen objects are never collected, so the workers copy
+    only what they touch.
+    """
+    gc.freeze()
+    try:
+        return work()
+    finally:
+        gc.unfreeze()
+
+
 def _run(fn, n: int) -> list:
-    with multiprocessing.get_context("fork").Pool(n) as pool:
-        return pool.map(fn, range(n))
+    def work():
+        with _pool(n) as pool:
+            return pool.map(fn, range(n))
+    return _frozen(work)
 
 
-def _collect_part(k: int):
-    collect, docs, n = _shared["collect"], _shared["docs"], _shared["n"]
-    size = -(-len(docs) // n)
-    postings, lengths = collect(docs, k * size, min(len(docs), (k + 1) * size))
+def _collect_part(span: tuple[int, int]):
+    postings, lengths = _shared["collect"](_shared["docs"], *span)
     return {t: p.tobytes() for t, p in postings.items()}, lengths
 
 
 def collect(fn, docs, n: int):
-    """``fn(docs, start, end)`` over ``n`` contiguous parts, merged in document order."""
+    """``fn(docs, start, end)`` over contiguous parts of at most ``PART`` documents
+    on ``n`` processes, merged in document order as each part arrives (so neither
+    a worker nor this process ever holds more than one part's postings twice)."""
     if n == 1:
         return fn(docs, 0, len(docs))
-    _shared.update(collect=fn, docs=docs, n=n)
+    parts = max(n, -(-len(docs) // PART))
+    size = -(-len(docs) // parts)
+    spans = [(lo, min(len(docs), lo + size)) for lo in range(0, len(docs), size)]
+    postings, lengths = {}, []
+
+    def work():
+        with _pool(n, fresh=True) as pool:
+            for part, part_lengths in pool.imap(_collect_part, spans):
+                lengths.extend(part_lengths)
+                for term, data in part.items():
+                    plist = postings.get(term)
+                    if plist is None:
+                        plist = postings[term] = array("Q")
+                    plist.frombytes(data)
+                del part
+
+    _shared.update(collect=fn, docs=docs)
     try:
-        parts = _run(_collect_part, n)
+        _frozen(work)
     finally:
         _shared.clear()
-    postings, lengths = {}, []
-    for part, part_lengths in parts:
-        lengths.extend(part_lengths)
-        for term, data in part.items():
-            plist = postings.get(term)
-            if plist is None:
-                plist = postings[term] = array("Q")
-            plist.frombytes(data)
     return postings, lengths
 
 
