@@ -19,7 +19,7 @@ from test_guard import PAYLOADS, audit
 from toasoan.publishing.minify import minify_html
 
 BLANKS = re.compile(r"[ \t\n\r\f]+")
-RAW = re.compile(r"<(pre|textarea|script|style)\b.*?</\1>", re.S)
+RAW = re.compile(r"<(pre|textarea|script|style|code|kbd)\b.*?</\1>", re.S)
 
 
 def test_minify_folds_blank_lines_and_indentation_only():
@@ -36,6 +36,8 @@ def test_minify_folds_blank_lines_and_indentation_only():
     '<script type="application/ld+json">{"a": "x\\n    y",\n    "b": 1}</script>',
     "<script>var s = `mẫu\n    nhiều dòng`;\n    f()</script>",
     "<style>\n  a { color: red }\n\n  b { }\n</style>",
+    # Inline code and keys: the theme shows their whitespace (white-space: pre-wrap).
+    "<p>Gõ <code>ls   -l\n    /tmp</code> rồi <kbd>Ctrl\n   C</kbd></p>",
     "<!-- chú thích\n     nhiều dòng -->",
     '<img alt="dòng một\n      dòng hai" src="a.png">',
     '<a title="a > b\n     c" href="x">x</a>',

@@ -3,7 +3,9 @@
 Only the text between tags changes, and only by whitespace a browser collapses anyway
 (HTML's "inter-element whitespace" and runs of spaces in normal text). Left exactly as
 they are: the inside of ``<pre>``, ``<textarea>``, ``<script>`` (JSON-LD and our own
-scripts) and ``<style>``, comments, and every tag with its attributes. A line break
+scripts) and ``<style>``, of ``<code>`` and ``<kbd>`` (the theme shows them with
+``white-space: pre-wrap``: a reporter's inline code keeps its line breaks and indent),
+comments, and every tag with its attributes. A line break
 stays a line break, so the page still reads line by line in "view source", and a space
 between two inline elements (a link, a comma, the next link) is never lost.
 
@@ -22,7 +24,7 @@ import re
 # values may hold ">" inside quotes). Otherwise a blank run with a line break: HTML's
 # whitespace is exactly these five characters (Python's \\s would also eat a no-break space).
 _TOKEN = re.compile(
-    r"(<(pre|textarea|script|style)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?</\2\s*>"
+    r"(<(pre|textarea|script|style|code|kbd)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?</\2\s*>"
     r"|<!--.*?-->"
     r"|<[a-zA-Z/!?](?:[^>\"']|\"[^\"]*\"|'[^']*')*>)"
     r"|[ \t\r\f]*\n[ \t\n\r\f]*",
