@@ -9,6 +9,8 @@ identical, byte for byte (the manifest's build time aside).
 from __future__ import annotations
 
 import filecmp
+import os
+import shutil
 import hashlib
 import re
 import zlib
@@ -189,3 +191,33 @@ def test_ci_carries_the_page_cache_between_runs(workflow):
     # A new key each run (an entry cannot be updated); the latest one is restored by prefix.
     assert "github.run_id" in steps[at]["with"]["key"] and steps[at]["with"]["restore-keys"] == "pages-"
     assert at < next(i for i, s in enumerate(steps) if "mkdocs build" in s.get("run", ""))
+
+
+def test_links_and_special_files_in_the_cache_never_reach_outside_it(tmp_path):
+    """A cache folder restored by CI or copied by hand may hold links and FIFOs: the build neither
+    hangs on them, nor publishes through them, nor deletes what a link points at."""
+    _build(tmp_path, cache=True, files=_articles(), images=_images())
+    entries = _entries(tmp_path)
+    outside = tmp_path / "ngoai"
+    outside.mkdir()
+    (outside / "quan-trong.txt").write_text("tệp của người khác", encoding="utf-8")
+    # A whole sub-folder replaced by a link to a folder outside the cache.
+    sub = entries[0].parent
+    shutil.rmtree(sub)
+    sub.symlink_to(outside, target_is_directory=True)
+    others = [e for e in entries if e.parent != sub]
+    # An entry that is a FIFO (a plain read waits for a writer forever), one a link to a device.
+    others[0].unlink()
+    os.mkfifo(others[0])
+    others[1].unlink()
+    others[1].symlink_to("/dev/zero")
+    cfg = sitebuild.config(tmp_path)
+    built = sitebuild.build(tmp_path, {}, cfg=cfg, timeout=300,
+                            env={"TOASOAN_NOW": NOW, "TOASOAN_PAGE_CACHE": "1"})
+    assert built.returncode == 0, built.log
+    assert (outside / "quan-trong.txt").read_text(encoding="utf-8") == "tệp của người khác"
+    _build(tmp_path, cache=False)
+    assert _differences(tmp_path / "site", tmp_path / "plain") == []
+    # The next build finds plain entries only.
+    left = list((tmp_path / ".cache" / "pages").rglob("*"))
+    assert not any(p.is_symlink() or not (p.is_file() or p.is_dir()) for p in left), left

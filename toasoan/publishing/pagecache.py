@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import zlib
 from importlib import metadata
 from pathlib import Path
@@ -109,8 +110,11 @@ class PageCache:
         """The cached HTML of a page key (None: not cached, or the entry is damaged)."""
         self.used.add(key)
         try:
-            blob = self._path(key).read_bytes()
+            blob = _read_entry(self._path(key))
         except OSError:
+            return None
+        if blob is None:
+            self.damaged += 1
             return None
         html = _unpack(blob)
         if html is None:
@@ -142,12 +146,37 @@ class PageCache:
         for other in others:
             shutil.rmtree(other, ignore_errors=True)
         try:
-            subs = [p for p in self.folder.iterdir() if p.is_dir()] if self.folder.is_dir() else []
-            for sub in subs:
-                for entry in os.scandir(sub):
-                    if entry.name not in self.used:
-                        os.unlink(entry.path)
-                        removed += 1
+            subs = list(os.scandir(self.folder)) if self.folder.is_dir() else []
         except OSError:   # a read-only or vanished cache: the next build tidies it
-            pass
+            return removed
+        for sub in subs:
+            try:
+                if sub.is_symlink():   # never ours: going in would delete files outside the cache
+                    os.unlink(sub.path)
+                    continue
+                if not sub.is_dir():
+                    continue
+                for entry in os.scandir(sub.path):
+                    if entry.name not in self.used or not entry.is_file(follow_symlinks=False):
+                        if entry.is_dir(follow_symlinks=False):
+                            shutil.rmtree(entry.path, ignore_errors=True)
+                        else:
+                            os.unlink(entry.path)
+                        removed += 1
+            except OSError:
+                pass
         return removed
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """An entry's bytes; None when it is not a plain file (a symlink, a FIFO, /dev/zero…).
+
+    The cache folder comes back from CI's cache or a technician's copy: a FIFO would
+    hang the build and a link to a device would fill the memory, so the final name is
+    opened without following a link and without blocking, then checked to be a file.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return f.read()
