@@ -221,3 +221,20 @@ def test_links_and_special_files_in_the_cache_never_reach_outside_it(tmp_path):
     # The next build finds plain entries only.
     left = list((tmp_path / ".cache" / "pages").rglob("*"))
     assert not any(p.is_symlink() or not (p.is_file() or p.is_dir()) for p in left), left
+
+
+def test_settings_from_an_inherited_file_or_the_environment_change_the_pages(tmp_path):
+    """mkdocs.yml may take settings from ``INHERIT:`` or ``!ENV``: its own bytes do not change then."""
+    cfg = sitebuild.config(tmp_path)
+    cfg.pop("copyright", None)
+    cfg["INHERIT"] = "chung.yml"
+    (tmp_path / "chung.yml").write_text("copyright: Bản quyền của tỉnh, năm 2026\n", encoding="utf-8")
+    env = {"TOASOAN_NOW": NOW, "TOASOAN_PAGE_CACHE": "1"}
+    built = sitebuild.build(tmp_path, _articles(), images=_images(), cfg=cfg, env=env)
+    assert built.returncode == 0, built.log
+    assert "năm 2026" in built.html("2026/11/nong-thon-moi-o-ba-be-ky-1/")
+    (tmp_path / "chung.yml").write_text("copyright: Bản quyền của tỉnh, năm 2027\n", encoding="utf-8")
+    built = sitebuild.build(tmp_path, {}, cfg=cfg, env=env)
+    assert built.returncode == 0, built.log
+    assert "năm 2027" in built.html("2026/11/nong-thon-moi-o-ba-be-ky-1/")
+    assert "dùng lại 0 trang" in built.log

@@ -15,9 +15,11 @@ is never cached, so every build says it again and ``--strict`` still stops on it
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,15 +82,42 @@ def site_key(state, config, root: Path) -> str:
     """Everything every page depends on: generator, templates, settings, hooks, navigation, the date."""
     # The package's, Material's and MkDocs' templates are in generator_key; a site's own are hashed here.
     theme_files = [p for d in config.theme.dirs if not _in_library(Path(d)) for p in tree_files(Path(d))]
-    site_files = [Path(config.config_file_path), *map(Path, config.hooks or []),
+    # A hook by its loaded file (MkDocs keeps the name as written, relative to the config file,
+    # not to the folder a build runs in), with the modules beside it that it may import.
+    hook_dirs = {Path(m.__file__).resolve().parent for m in (config.hooks or {}).values() if m.__file__}
+    site_files = [Path(config.config_file_path), *(p for d in hook_dirs for p in tree_files(d)),
                   *tree_files(Path(config.docs_dir))]
     build = state.build
     return digest(
-        generator_key(), files_digest(theme_files), files_digest(site_files),
-        config.site_url, config.use_directory_urls, config.site_name, repr(config.nav),
-        list(config.extra_css), [str(s) for s in config.extra_javascript],
+        generator_key(), files_digest(theme_files), files_digest(site_files), _settings(config),
         build.preview, build.now.date().isoformat() if build.now else None,
     )
+
+
+# Settings that cannot change a page's HTML, or whose value is no plain data.
+_NOT_SHOWN = frozenset({"config_file_path", "site_dir", "plugins", "hooks", "watch", "dev_addr", "strict",
+                        "remote_branch", "remote_name", "validation"})
+
+
+def _settings(config):
+    """Every setting as MkDocs resolved it: mkdocs.yml's bytes alone miss ``INHERIT:`` and ``!ENV``."""
+    return _plain({k: v for k, v in config.items() if k not in _NOT_SHOWN})
+
+
+def _plain(value):
+    """A value in an order-stable form (a set's repr changes with each process's hash seed)."""
+    if isinstance(value, Mapping):
+        extra = (tuple(value.dirs), _plain(set(value.static_templates))) if hasattr(value, "dirs") else ()
+        return (*extra, tuple(sorted((str(k), _plain(v)) for k, v in value.items())))
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(repr(_plain(v)) for v in value))
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v) for v in value)
+    if value is None or isinstance(value, (str, int, float, datetime.date)):
+        return repr(value)
+    # An object a stage put there (our Markdown extension, the parsed bulletin settings): made
+    # from the settings above and the generator, both in the key; its repr may hold an address.
+    return type(value).__qualname__
 
 
 def _in_library(folder: Path) -> bool:
