@@ -365,3 +365,31 @@ def test_deletions_left_by_a_deploy_cut_after_its_manifest_are_done_next_time(s3
     assert counts["uploaded"] == 0 and counts["deleted"] == 1
     live = objects(s3)
     assert "2026/11/cho-moi-trong-rung/index.html" not in live and s3deploy.PENDING not in live
+
+
+def test_names_with_unicode_or_spaces_and_files_already_compressed(s3, tmp_path):
+    """A province's docs/ may hold downloads: Vietnamese names with spaces, .gz archives, .svgz maps."""
+    site = tmp_path / "site"
+    files = make_site(site, "A")
+    csv = "tỉnh,dân số\nBắc Kạn,314000\n".encode("utf-8")
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><title>Bản đồ</title></svg>'.encode("utf-8")
+    extra = {"tai-lieu/Văn bản số 1 (bản cuối).pdf": b"%PDF-1.4 thu",
+             "tai-lieu/dan-so.csv.gz": gzip.compress(csv, mtime=0),
+             "tai-lieu/ban-do.svgz": gzip.compress(svg, mtime=0)}
+    rebuild(site, extra)
+    client = s3deploy.connect(s3)
+    s3deploy.deploy(site, f"s3://{BUCKET}/web", client=client)
+    live = objects(s3)
+    assert live["tai-lieu/Văn bản số 1 (bản cuối).pdf"] == b"%PDF-1.4 thu"
+    assert {rel: body for rel, body in live.items() if rel in files} == files
+
+    def get(rel):
+        answer = client.get_object(Bucket=BUCKET, Key=f"web/{rel}")
+        return answer["ContentType"], answer.get("ContentEncoding"), answer["Body"].read()
+
+    # An archive is served as the archive it is: a browser saves the file the reporter put there.
+    assert get("tai-lieu/dan-so.csv.gz") == ("application/gzip", None, extra["tai-lieu/dan-so.csv.gz"])
+    # An SVG stored compressed: an image once the browser undoes the gzip the header names, once.
+    kind, encoding, body = get("tai-lieu/ban-do.svgz")
+    assert kind.startswith("image/svg+xml") and encoding == "gzip" and gzip.decompress(body) == svg
+    assert get("tai-lieu/Văn bản số 1 (bản cuối).pdf")[:2] == ("application/pdf", None)

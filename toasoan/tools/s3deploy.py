@@ -50,6 +50,8 @@ PAGES = (".html", ".xml", ".json", ".txt", ".webmanifest")
 COMPRESS = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".webmanifest", ".map")
 TYPES = {".webmanifest": "application/manifest+json", ".js": "text/javascript", ".xml": "application/xml",
          ".bin": "application/octet-stream", ".woff2": "font/woff2"}
+ARCHIVES = {"gzip": "application/gzip", "bzip2": "application/x-bzip2", "xz": "application/x-xz",
+            "br": "application/x-brotli", "compress": "application/x-compress"}
 SHORT = "public, max-age=300"                 # pages change every hour: a CDN asks again after 5 minutes
 LONG = "public, max-age=86400"                # photos and assets, rarely replaced under the same name
 FOREVER = "public, max-age=31536000, immutable"
@@ -88,11 +90,21 @@ class Upload:
     @property
     def content_type(self) -> str:
         suffix = Path(self.rel).suffix.lower()
-        kind = TYPES.get(suffix) or mimetypes.guess_type(self.rel)[0] or "application/octet-stream"
+        kind, encoding = mimetypes.guess_type(self.rel)
+        if encoding is not None and suffix != ".svgz":
+            # A compressed download (bao-cao.csv.gz, van-ban.tar.gz): mimetypes names what is inside, but the
+            # bytes are the archive; labelled as its content without Content-Encoding, a browser shows garbage.
+            return ARCHIVES.get(encoding, "application/octet-stream")
+        kind = TYPES.get(suffix) or kind or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/json", "application/xml", "image/svg+xml",
                                                "application/manifest+json"):
             kind += "; charset=utf-8"
         return kind
+
+    @property
+    def encoding(self) -> str | None:
+        """The Content-Encoding of the file as it is on disk: .svgz is an SVG stored gzip-compressed."""
+        return "gzip" if Path(self.rel).suffix.lower() == ".svgz" else None
 
     @property
     def compressed(self) -> bool:
@@ -223,6 +235,8 @@ def _put(client, bucket: str, key: str, site_dir: Path, upload: Upload) -> int:
     if upload.compressed:
         data = gzip.compress(data, compresslevel=6, mtime=0)   # mtime=0: the same file, the same bytes
         extra["ContentEncoding"] = "gzip"
+    elif upload.encoding:   # already compressed on disk: said, never compressed twice
+        extra["ContentEncoding"] = upload.encoding
     client.put_object(Bucket=bucket, Key=key, Body=data, ContentType=upload.content_type,
                       CacheControl=upload.cache_control, Metadata={"sha256": upload.digest}, **extra)
     return len(data)
