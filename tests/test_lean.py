@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from sitebuild import article, build, config
+from sitebuild import REPO, article, build, config
 from test_guard import PAYLOADS, audit
 from toasoan.publishing.minify import minify_html
 
@@ -153,3 +153,25 @@ def test_site_js_drives_text_size_and_the_icons_show(site, browser):
                 assert mask.startswith('url("data:image/svg+xml'), mask
         finally:
             context.close()
+
+
+def test_an_article_template_that_loads_materials_bundle_gets_it_from_the_page_cache_too(tmp_path):
+    """Only article pages load it (a province's own article.html): on the next build every article
+    comes from the page cache, and the bundle must still be published."""
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    template = (REPO / "toasoan" / "mkdocs" / "theme" / "article.html").read_text(encoding="utf-8")
+    (overrides / "article.html").write_text(template.replace(
+        "{% block content %}",
+        "{% block content %}<script src=\"{{ 'assets/javascripts/bundle.a5f9d56c.min.js' | url }}\"></script>",
+        1), encoding="utf-8")
+    cfg = config(tmp_path)
+    cfg["theme"]["custom_dir"] = str(overrides)
+    env = {"TOASOAN_NOW": "2026-11-25 12:00", "TOASOAN_PAGE_CACHE": "1"}
+    files = {f"2026/11/bai-{i}.md": article(title=f"Bài số {i}", date=f"2026-11-2{i} 08:00") for i in range(3)}
+    for files in (files, {}):
+        built = build(tmp_path, files, cfg=cfg, env=env)
+        assert built.returncode == 0, built.log
+        assert "bundle.a5f9d56c.min.js" in built.html("2026/11/bai-so-1/")
+        assert (built.site / "assets" / "javascripts" / "bundle.a5f9d56c.min.js").is_file(), built.log
+    assert "dựng mới và lưu 0," in built.log   # every article came from the cache

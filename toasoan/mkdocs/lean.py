@@ -44,18 +44,19 @@ def on_files(state, files: Files, config):
 
 
 def on_post_page(state, output: str, page, config):
-    _notice(state, output, page.file.src_uri)
+    notice(state, output, page.file.src_uri)
     return minify_html(output)
 
 
 def on_post_template(state, output: str, template_name: str, config):
     if not template_name.endswith(".html"):  # sitemap.xml and other non-HTML templates stay as rendered
         return output
-    _notice(state, output, template_name)
+    notice(state, output, template_name)
     return minify_html(output)
 
 
-def _notice(state, html: str, where: str) -> None:
+def notice(state, html: str, where: str) -> None:
+    """Note a page that loads a dropped file; also called for pages the page cache serves whole."""
     if state.dropped and not state.dropped_needed and (UNUSED in html or FAVICON in html):
         if any(file.url in html for file in state.dropped):
             state.dropped_needed = where

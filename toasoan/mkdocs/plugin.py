@@ -125,6 +125,9 @@ class Plugin(BasePlugin):
         state = self._current()
         cached = pagecache.served(state, page)
         if cached is not None:
+            # Its post_page handlers ran when it was stored; what one of them learns about this build must
+            # still be learnt: a cached article may be the only page loading Material's scripts.
+            lean.notice(state, cached, page.file.src_uri)
             return cached
         output = _run(state, "post_page", ORDER, output, page=page, config=config)
         pagecache.store(state, page, output)
