@@ -216,6 +216,7 @@ def test_links_and_special_files_in_the_cache_never_reach_outside_it(tmp_path):
                             env={"TOASOAN_NOW": NOW, "TOASOAN_PAGE_CACHE": "1"})
     assert built.returncode == 0, built.log
     assert (outside / "quan-trong.txt").read_text(encoding="utf-8") == "tệp của người khác"
+    assert [p.name for p in outside.iterdir()] == ["quan-trong.txt"]   # nothing written through the link
     _build(tmp_path, cache=False)
     assert _differences(tmp_path / "site", tmp_path / "plain") == []
     # The next build finds plain entries only.

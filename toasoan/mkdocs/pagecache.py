@@ -115,6 +115,8 @@ def _plain(value):
         return tuple(_plain(v) for v in value)
     if value is None or isinstance(value, (str, int, float, datetime.date)):
         return repr(value)
+    if hasattr(value, "patterns"):   # exclude_docs, not_in_nav, draft_docs: gitignore-like patterns
+        return tuple(str(getattr(p, "pattern", p)) for p in value.patterns)
     # An object a stage put there (our Markdown extension, the parsed bulletin settings): made
     # from the settings above and the generator, both in the key; its repr may hold an address.
     return type(value).__qualname__

@@ -129,6 +129,8 @@ class PageCache:
         path = self._path(key)
         tmp = path.with_name(f".{key}.{os.getpid()}.tmp")
         try:
+            if path.parent.is_symlink():   # never write through a link out of the cache
+                path.parent.unlink()
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(_pack(html))
             os.replace(tmp, path)
