@@ -130,7 +130,43 @@ def test_a_template_of_the_site_changes_every_page(tmp_path):
 
 
 def _entries(root: Path) -> list[Path]:
-    return sorted(p for p in (root / ".cache" / "pages").rglob("*") if p.is_file())
+    """The page entries (the search's term store beside them aside)."""
+    return sorted(p for p in (root / ".cache" / "pages").rglob("*") if p.is_file() and p.name != "search-terms.bin")
+
+
+def _reused_terms(log: str) -> int:
+    found = re.search(r"Tìm kiếm: .*dùng lại từ của (\d+) bài", log)
+    assert found, log
+    return int(found.group(1))
+
+
+def test_the_search_index_makes_terms_of_new_and_edited_articles_only(tmp_path):
+    built = _build(tmp_path, cache=True, files=_articles(), images=_images())
+    assert _reused_terms(built.log) == 0
+    store = next((tmp_path / ".cache" / "pages").rglob("search-terms.bin"))
+    art = tmp_path / "articles" / "2026"
+    (art / "bai-3.md").write_text(_articles()["2026/bai-3.md"].replace("Đoạn hai.", "Đoạn hai về chè Shan tuyết."),
+                                  encoding="utf-8")
+    (art / "bai-6.md").unlink()
+    new = article(title="Chè Shan tuyết Chợ Đồn", date="2026-11-24 09:00", category="Kinh tế", body="Bài mới.")
+    built = _build(tmp_path, cache=True, files={"2026/moi.md": new})
+    _build(tmp_path, cache=False)
+    assert _differences(tmp_path / "site", tmp_path / "plain") == []
+    shown = 7   # the scheduled article is not shown yet; one deleted, one added
+    assert _reused_terms(built.log) == shown - 2, "all but the new and the edited article"
+
+    # A damaged store costs time, never a wrong index: one record altered, then the file cut short.
+    blob = bytearray(store.read_bytes())
+    blob[len(blob) // 2] ^= 0x40
+    store.write_bytes(bytes(blob))
+    (art / "bai-4.md").write_text(_articles()["2026/bai-4.md"].replace("Đoạn hai.", "Đoạn ba."), encoding="utf-8")
+    _step(tmp_path)
+    store.write_bytes(store.read_bytes()[: len(blob) // 3])
+    (art / "bai-5.md").write_text(_articles()["2026/bai-5.md"].replace("Đoạn hai.", "Đoạn bốn."), encoding="utf-8")
+    _step(tmp_path)
+    store.write_bytes(b"not a store")
+    _step(tmp_path)
+    assert "Chè Shan tuyết" in (tmp_path / "site" / "search" / "d" / "0.json").read_text("utf-8")
 
 
 def _poisoned(html: str) -> bytes:

@@ -170,3 +170,42 @@ def test_index_in_many_parts_writes_the_same_bytes(tmp_path, monkeypatch):
     parts = sorted(p.relative_to(tmp_path / "parts") for p in (tmp_path / "parts").rglob("*") if p.is_file())
     assert one == parts
     assert all((tmp_path / "one" / p).read_bytes() == (tmp_path / "parts" / p).read_bytes() for p in one)
+
+
+def _files(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_term_store_gives_the_same_bytes_and_makes_only_what_changed(tmp_path, monkeypatch):
+    """The hourly build keeps each document's terms: with the store (empty, then
+    holding all but the new and edited documents), on one process or in parts on
+    two, the index is the one written without it."""
+    from toasoan.search import parallel
+    from toasoan.search.terms import TermStore
+    docs = [doc(f"Tin số {i} về tổ chức Đảng ủy", "Đảng bộ đang tổ chức hội nghị. " * (i % 4 + 1)
+                + f"Xã số {i % 7}, ĐẢNG, đảng và đang.", f"202{i % 5}-01-01") for i in range(40)]
+    docs[3] = SearchDoc("Bài viết sẵn", "x/", "2024-01-01", 0, "", markdown="**Đảng** bộ [xã](a.md) họp.")
+    path = tmp_path / "terms.bin"
+    first = TermStore(path)
+    write_index(tmp_path / "first", docs, [], first)
+    first.save()
+    assert (first.read, first.made) == (0, 40)
+    assert _files(tmp_path / "first") == _files(_plain(tmp_path / "a", docs))
+
+    docs = [doc("Tin mới về hội nghị Đảng bộ", "Hôm nay Đảng bộ họp.", "2025-06-01")] + docs[:20] + docs[21:]
+    docs[5] = doc(docs[5].title, docs[5].text + " Đã sửa.", docs[5].date)
+    expected = _files(_plain(tmp_path / "b", docs))
+    for workers, part in ((1, 5000), (2, 7)):
+        monkeypatch.setattr(parallel, "workers", lambda count: workers)
+        monkeypatch.setattr(parallel, "PART", part)
+        store = TermStore(path)
+        write_index(tmp_path / f"w{workers}", docs, [], store)
+        assert (store.read, store.made) == (40, 2), "the new and the edited document only"
+        assert _files(tmp_path / f"w{workers}") == expected
+    store.save()
+    assert TermStore(path).read == 40, "the deleted document is forgotten"
+
+
+def _plain(folder, docs):
+    write_index(folder, docs, [])
+    return folder

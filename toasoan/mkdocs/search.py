@@ -17,10 +17,12 @@ from pathlib import Path
 
 from toasoan.core.memory import give_back
 from toasoan.search.articles import build_index
+from toasoan.search.terms import TermStore
 
 log = logging.getLogger("mkdocs.hooks.search")
 
 SCRIPT = "javascripts/search.js"
+STORE = "search-terms.bin"   # in the page cache's folder; never published
 _SCRIPT_SRC = re.compile(r'(<script\b[^>]*\bsrc="[^"?]*' + re.escape(SCRIPT) + r')"')
 
 
@@ -40,10 +42,16 @@ def on_post_build(state, config):
     if build is None:
         return
     started, cpu = time.perf_counter(), _cpu()
-    stats = build_index(build, Path(config.site_dir) / "search")
+    # With the page cache, each article's terms are kept beside it (same site key):
+    # the hourly build makes terms of the new and edited articles only.
+    run = state.pagecache
+    store = TermStore(run.cache.folder / STORE) if run is not None else None
+    stats = build_index(build, Path(config.site_dir) / "search", store)
+    reused = f", dùng lại từ của {len(store.used) - store.made} bài" if store is not None else ""
+    del store
     give_back()   # the postings: feeds and sitemaps come next
     log.info(f"Tìm kiếm: chỉ mục {stats.documents} bài, {stats.terms} từ, {stats.files} tệp, "
-             f"{stats.bytes / 1e6:.1f} MB, {time.perf_counter() - started:.1f} giây "
+             f"{stats.bytes / 1e6:.1f} MB{reused}, {time.perf_counter() - started:.1f} giây "
              f"(CPU {_cpu() - cpu:.1f} giây)")
 
 

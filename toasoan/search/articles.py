@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from .index import IndexStats, SearchDoc, write_index
+from .terms import TermStore
 from ..reading.plain import excerpt, plain_text
 
 
@@ -25,10 +26,16 @@ def search_docs(articles, sections) -> list[SearchDoc]:
     return docs
 
 
-def build_index(build, out: Path) -> IndexStats:
-    """Write the search index of every article this build shows into ``out``."""
+def build_index(build, out: Path, store: TermStore | None = None) -> IndexStats:
+    """Write the search index of every article this build shows into ``out``.
+
+    ``store``: each article's terms kept between builds (the hourly build's cache).
+    """
     if out.exists():
         shutil.rmtree(out)  # our own folder: no stale shards from an earlier build
     sections = build.site.sections
-    return write_index(out, search_docs(build.archive.articles, sections),
-                       [(s.slug, s.name) for s in sections])
+    stats = write_index(out, search_docs(build.archive.articles, sections),
+                        [(s.slug, s.name) for s in sections], store)
+    if store is not None:
+        store.save()
+    return stats

@@ -26,15 +26,15 @@ import zlib
 from array import array
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from . import parallel
 from .encoding import put_varint
 from ..reading.plain import plain_text
-from ..core.text import fold_syllable
-from .tokens import exact_terms, term_check, term_hash, variant_hash
+from .terms import TermStore, doc_key, doc_terms, pack, unpack
+from .tokens import term_check, term_hash
 
-TITLE_WEIGHT = 5      # a title word counts as five body words
 K1, B = 1.2, 0.5      # BM25 saturation and (mild) length normalisation
 KEEP = 300            # postings kept per term, best first
 KEEP_VARIANT = 64     # … plus the best few of every spelling ("đảng" beside "đang")
@@ -67,47 +67,37 @@ class IndexStats:
     bytes: int
 
 
-def _spelling(exact: str) -> tuple[str, int]:
-    """(folded term, hash of the exact spelling): computed once per distinct spelling."""
-    return " ".join(fold_syllable(s) for s in exact.split(" ")), variant_hash(exact)
-
-
-def _collect(docs: list[SearchDoc], start: int, end: int) -> tuple[dict[str, array], list[int]]:
+def _collect(docs: list[SearchDoc], start: int, end: int, keys: list[bytes] | None = None,
+             records: dict[bytes, bytes] | None = None) -> tuple[dict[str, array], list[int], dict[bytes, bytes]]:
     """Every folded term's postings, packed as ``doc << 28 | spelling << 12 | tf``.
 
-    The spelling is the exact form the document uses most for that term
-    (titles count ``TITLE_WEIGHT`` times), so "Đảng" can rank above "đang".
+    A document's terms come from ``records`` (the term store) when its key is
+    there; the others are made here and returned packed, to be stored.
     This loop runs once per (term, document): it is kept lean on purpose.
     """
     postings: dict[str, array] = {}
     lengths: list[int] = []
     known: dict[str, tuple[str, int]] = {}
+    new: dict[bytes, bytes] = {}
     for doc_id in range(start, end):
         doc = docs[doc_id]
-        body, length = exact_terms(doc.text or plain_text(doc.markdown))
-        counts = Counter(body)
-        title, title_length = exact_terms(doc.title)
-        for key in title:
-            counts[key] += TITLE_WEIGHT
-        lengths.append(max(1, length + TITLE_WEIGHT * title_length))
+        found = None
+        if keys is not None:
+            blob = records.get(keys[doc_id]) if records else None
+            found = unpack(blob) if blob is not None else None
+        if found is None:
+            found = doc_terms(doc.title, doc.text or plain_text(doc.markdown), known)
+            if keys is not None:
+                new[keys[doc_id]] = pack(*found)
+        terms, values, length = found
+        lengths.append(length)
         base = doc_id << 28
-        for exact, n in counts.items():
-            info = known.get(exact)
-            if info is None:
-                info = known[exact] = _spelling(exact)
-            plist = postings.get(info[0])
+        for term, value in zip(terms, values):
+            plist = postings.get(term)
             if plist is None:
-                plist = postings[info[0]] = array("Q")
-            elif plist[-1] >> 28 == doc_id:
-                # Another spelling of a term this document already has ("đảng", "đang"):
-                # add up, and keep the spelling used more.
-                last = plist[-1]
-                tf = min((last & 0xFFF) + n, 0xFFF)
-                spelling = info[1] if n > (last & 0xFFF) else (last >> 12) & 0xFFFF
-                plist[-1] = base | spelling << 12 | tf
-                continue
-            plist.append(base | info[1] << 12 | (n if n < 0xFFF else 0xFFF))
-    return postings, lengths
+                plist = postings[term] = array("Q")
+            plist.append(base | value)
+    return postings, lengths, new
 
 
 def _entry(term: str, packed: array, norms: list[float], count: int, scale: float) -> bytes:
@@ -199,10 +189,24 @@ def _write_shards(k: int, n: int) -> list[tuple[int, int, int]]:
     return done
 
 
-def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]]) -> IndexStats:
-    """Write the index of ``docs`` (newest first) into ``out``; return its figures."""
+def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]],
+                store: TermStore | None = None) -> IndexStats:
+    """Write the index of ``docs`` (newest first) into ``out``; return its figures.
+
+    With a ``store``, documents already in it are not made into terms again,
+    and the store keeps this build's documents for the next one.
+    """
     procs = parallel.workers(len(docs))
-    postings, lengths = parallel.collect(_collect, docs, procs)
+    collect = _collect
+    if store is not None:
+        # Text as written and plain text give other terms: the key says which it is.
+        keys = [doc_key(d.title, "t" + d.text if d.text else "m" + d.markdown) for d in docs]
+        store.used.update(keys)
+        collect = partial(_collect, keys=keys, records=store.records)
+    postings, lengths, new = parallel.collect(collect, docs, procs)
+    if store is not None:
+        store.add(new)
+    del new
     count = len(docs)
     avg = (sum(lengths) / count) if count else 1.0
     norms = [K1 * (1 - B + B * n / avg) for n in lengths]

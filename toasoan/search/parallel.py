@@ -57,25 +57,28 @@ def _run(fn, n: int) -> list:
 
 
 def _collect_part(span: tuple[int, int]):
-    postings, lengths = _shared["collect"](_shared["docs"], *span)
-    return {t: p.tobytes() for t, p in postings.items()}, lengths
+    postings, lengths, new = _shared["collect"](_shared["docs"], *span)
+    return {t: p.tobytes() for t, p in postings.items()}, lengths, new
 
 
 def collect(fn, docs, n: int):
     """``fn(docs, start, end)`` over contiguous parts of at most ``PART`` documents
     on ``n`` processes, merged in document order as each part arrives (so neither
-    a worker nor this process ever holds more than one part's postings twice)."""
+    a worker nor this process ever holds more than one part's postings twice).
+
+    ``fn`` returns (postings, lengths, new term records); so does this."""
     if n == 1:
         return fn(docs, 0, len(docs))
     parts = max(n, -(-len(docs) // PART))
     size = -(-len(docs) // parts)
     spans = [(lo, min(len(docs), lo + size)) for lo in range(0, len(docs), size)]
-    postings, lengths = {}, []
+    postings, lengths, new = {}, [], {}
 
     def work():
         with _pool(n, fresh=True) as pool:
-            for part, part_lengths in pool.imap(_collect_part, spans):
+            for part, part_lengths, part_new in pool.imap(_collect_part, spans):
                 lengths.extend(part_lengths)
+                new.update(part_new)
                 for term, data in part.items():
                     plist = postings.get(term)
                     if plist is None:
@@ -88,7 +91,7 @@ def collect(fn, docs, n: int):
         _frozen(work)
     finally:
         _shared.clear()
-    return postings, lengths
+    return postings, lengths, new
 
 
 def _run_part(k: int):
