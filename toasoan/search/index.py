@@ -100,44 +100,57 @@ def _collect(docs: list[SearchDoc], start: int, end: int, keys: list[bytes] | No
     return postings, lengths, new
 
 
+_IMP = 52                       # a row: (255 - impact) << _IMP | doc << 16 | spelling
+_DOC = (1 << _IMP) - 1          # … so plain integer order is best first, then by document
+
+
+def _by_doc(row: int) -> int:
+    return row & _DOC
+
+
 def _entry(term: str, packed: array, norms: list[float], count: int, scale: float) -> bytes:
     """Encode one term: choose its best postings and write them by document id."""
     df = len(packed)
     # BM25 with the document's length folded into ``norms``; quantised to one byte.
     c = math.log(1 + (count - df + 0.5) / (df + 0.5)) * (K1 + 1) * scale
+    # Rows are single integers, not tuples: this loop runs once per posting (millions),
+    # and integers sort without a key function.
     rows = []
     for p in packed:
         doc, tf = p >> 28, p & 0xFFF
         imp = int(c * tf / (tf + norms[doc]) + 0.5)
-        rows.append((imp if 0 < imp < 256 else (1 if imp < 1 else 255), doc, (p >> 12) & 0xFFFF))
+        imp = imp if 0 < imp < 256 else (1 if imp < 1 else 255)
+        rows.append((255 - imp) << _IMP | doc << 16 | (p >> 12) & 0xFFFF)
     if df > KEEP:
-        rows.sort(key=lambda r: (-r[0], r[1]))
-        kept = set(rows[:KEEP])
+        rows.sort()
+        kept = rows[:KEEP]
         per_variant: Counter = Counter()
         for r in rows[KEEP:]:
-            if per_variant[r[2]] < KEEP_VARIANT:
-                per_variant[r[2]] += 1
-                kept.add(r)
-        rows = list(kept)
-    if len(rows) > 1:
-        rows.sort(key=lambda r: r[1])
-    spellings = {r[2] for r in rows}
-    variants = ([v for v, _ in Counter(r[2] for r in rows).most_common(MAX_VARIANTS)]
+            v = r & 0xFFFF
+            if per_variant[v] < KEEP_VARIANT:
+                per_variant[v] += 1
+                kept.append(r)
+        kept.sort(key=_by_doc)
+        rows = kept
+    # Otherwise rows are in document order already (postings are).
+    spellings = {r & 0xFFFF for r in rows}
+    variants = ([v for v, _ in Counter(r & 0xFFFF for r in rows).most_common(MAX_VARIANTS)]
                 if len(spellings) > 1 else list(spellings))
     index_of = {v: i for i, v in enumerate(variants)}
     several = len(variants) > 1
     body = bytearray()
     last = 0
-    for imp, doc, var in rows:
+    for r in rows:
+        doc = (r & _DOC) >> 16
         delta = doc - last
         if delta < 0x80:
             body.append(delta)
         else:
             put_varint(body, delta)
         last = doc
-        body.append(imp)
+        body.append(255 - (r >> _IMP))
         if several:
-            body.append(index_of.get(var, 255))
+            body.append(index_of.get(r & 0xFFFF, 255))
     out = bytearray(term_check(term).to_bytes(3, "little"))
     put_varint(out, len(rows))
     put_varint(out, len(variants))
