@@ -34,8 +34,5 @@ def build_index(build, out: Path, store: TermStore | None = None) -> IndexStats:
     if out.exists():
         shutil.rmtree(out)  # our own folder: no stale shards from an earlier build
     sections = build.site.sections
-    stats = write_index(out, search_docs(build.archive.articles, sections),
-                        [(s.slug, s.name) for s in sections], store)
-    if store is not None:
-        store.save()
-    return stats
+    return write_index(out, search_docs(build.archive.articles, sections),
+                       [(s.slug, s.name) for s in sections], store)

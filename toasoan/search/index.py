@@ -217,8 +217,10 @@ def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]
         store.used.update(keys)
         collect = partial(_collect, keys=keys, records=store.records)
     postings, lengths, new = parallel.collect(collect, docs, procs)
+    del collect   # it holds the store's records
     if store is not None:
         store.add(new)
+        store.save()   # now: its records are let go before the terms are encoded
     del new
     count = len(docs)
     avg = (sum(lengths) / count) if count else 1.0

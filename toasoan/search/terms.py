@@ -107,6 +107,7 @@ class TermStore:
         self.read = 0
         self.made = 0
         self.used: set[bytes] = set()
+        self.saved = False
         try:
             data = path.read_bytes()
         except OSError:
@@ -128,7 +129,17 @@ class TermStore:
         self.made += len(new)
 
     def save(self) -> None:
-        """Write the records this build used (written beside and renamed); nothing when nothing changed."""
+        """Write the records this build used (written beside and renamed; nothing when nothing
+        changed), then let them go: once per build."""
+        if self.saved:
+            return
+        self.saved = True
+        try:
+            self._write()
+        finally:
+            self.records = {}
+
+    def _write(self) -> None:
         if not self.made and self.used == self.records.keys():
             return
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
