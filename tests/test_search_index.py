@@ -210,3 +210,17 @@ def test_the_term_store_gives_the_same_bytes_and_makes_only_what_changed(tmp_pat
 def _plain(folder, docs):
     write_index(folder, docs, [])
     return folder
+
+
+def test_a_term_store_that_is_not_a_plain_file_is_ignored(tmp_path):
+    """The cache folder comes back from CI or a copy: a FIFO must not hang the build."""
+    import os
+    from toasoan.search.terms import TermStore
+    fifo = tmp_path / "fifo.bin"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.bin"
+    link.symlink_to("/dev/zero")
+    for path in (fifo, link):
+        store = TermStore(path)
+        write_index(tmp_path / path.stem, [doc("Tin Đảng bộ", "Đảng bộ họp.")], [], store)
+        assert (store.read, store.made) == (0, 1)

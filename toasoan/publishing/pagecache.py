@@ -110,7 +110,7 @@ class PageCache:
         """The cached HTML of a page key (None: not cached, or the entry is damaged)."""
         self.used.add(key)
         try:
-            blob = _read_entry(self._path(key))
+            blob = read_entry(self._path(key))
         except OSError:
             return None
         if blob is None:
@@ -170,7 +170,7 @@ class PageCache:
         return removed
 
 
-def _read_entry(path: Path) -> bytes | None:
+def read_entry(path: Path) -> bytes | None:
     """An entry's bytes; None when it is not a plain file (a symlink, a FIFO, /dev/zero…).
 
     The cache folder comes back from CI's cache or a technician's copy: a FIFO would

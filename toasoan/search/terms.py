@@ -26,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..core.text import fold_syllable
+from ..publishing.pagecache import read_entry
 from ..reading.plain import plain_text
 from .tokens import exact_terms, variant_hash
 
@@ -109,10 +110,10 @@ class TermStore:
         self.used: set[bytes] = set()
         self.saved = False
         try:
-            data = path.read_bytes()
+            data = read_entry(path)   # a plain file only: the folder comes from CI's cache
         except OSError:
             return
-        if not data.startswith(MAGIC):
+        if data is None or not data.startswith(MAGIC):
             return
         pos, view = len(MAGIC), memoryview(data)
         while pos + _HEAD.size <= len(data):
