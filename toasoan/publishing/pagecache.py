@@ -20,12 +20,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import stat
 import zlib
 from importlib import metadata
 from pathlib import Path
 
 import toasoan
+
+from ..core.files import read_plain
 
 PACKAGE = Path(toasoan.__file__).resolve().parent
 # Libraries whose version changes the HTML of a page.
@@ -173,12 +174,7 @@ class PageCache:
 def read_entry(path: Path) -> bytes | None:
     """An entry's bytes; None when it is not a plain file (a symlink, a FIFO, /dev/zero…).
 
-    The cache folder comes back from CI's cache or a technician's copy: a FIFO would
-    hang the build and a link to a device would fill the memory, so the final name is
-    opened without following a link and without blocking, then checked to be a file.
+    The cache folder comes back from CI's cache or a technician's copy (see
+    :func:`toasoan.core.files.read_plain`).
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        return f.read()
+    return read_plain(path)

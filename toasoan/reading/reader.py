@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 
 from ..core.config import SiteConfig
 from ..core.controls import clean_body, code
+from ..core.files import read_plain
 from ..reading.frontmatter import FrontMatterError, decode, split
 from ..reading.plain import first_paragraph
 from ..reading.markup import (BRACKET_LIMIT, ITEM_WEIGHT, MARKS_LIMIT, MARKUP_LIMIT, code_lines,
@@ -286,21 +286,15 @@ def read_source(path: Path, limit_kb: int) -> bytes:
     fix = ("bài viết phải là một tệp văn bản thường trong articles/ "
            "(không phải liên kết tượng trưng/symlink, thư mục hay tệp đặc biệt)")
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        raw = read_plain(path, limit)
     except OSError as e:
         raise FrontMatterError(1, f"không mở được tệp bài ({e.strerror})", fix) from None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise FrontMatterError(1, "không phải một tệp bài thường", fix)
-        too_big = FrontMatterError(
+    if raw is None:
+        raise FrontMatterError(1, "không phải một tệp bài thường", fix)
+    if len(raw) > limit:
+        raise FrontMatterError(
             1, f"tệp bài lớn quá {limit_kb} KB", "chia thành nhiều bài, hoặc bỏ phần dán thừa (ảnh để trong "
             "images/, không dán vào bài); kỹ thuật viên có thể nâng extra.bulletin.max_article_kb")
-        if info.st_size > limit:
-            raise too_big
-        raw = f.read(limit + 1)  # the file may have grown since fstat
-    if len(raw) > limit:
-        raise too_big
     return raw
 
 

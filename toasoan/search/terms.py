@@ -26,8 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..core.text import fold_syllable
-from ..publishing.pagecache import read_entry
-from ..reading.plain import plain_text
+from ..core.files import read_plain
 from .tokens import exact_terms, variant_hash
 
 TITLE_WEIGHT = 5      # a title word counts as five body words
@@ -110,7 +109,7 @@ class TermStore:
         self.used: set[bytes] = set()
         self.saved = False
         try:
-            data = read_entry(path)   # a plain file only: the folder comes from CI's cache
+            data = read_plain(path)   # a plain file only: the folder comes from CI's cache
         except OSError:
             return
         if data is None or not data.startswith(MAGIC):
