@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ import urllib.request
 import pytest
 import yaml
 
+from loopback import free_port
 import sitebuild
 from sitebuild import article
 from toasoan.tools.cli import main
@@ -195,11 +195,6 @@ def test_build_wraps_mkdocs_strict(tmp_path):
     proc = run_module("build", "--root", str(tmp_path))
     assert proc.returncode != 0   # a warning fails --strict
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.slow

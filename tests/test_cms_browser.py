@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
+from loopback import free_port, wait_for_port
 import sitebuild
 from browsing import launch, new_context
 from webserver import serve
@@ -36,11 +36,6 @@ SLUG = "ba-be-khai-mac-tuan-van-hoa-du-lich"
 ARTICLE = f"articles/2026/11/{SLUG}.md"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
@@ -50,7 +45,7 @@ def _git(root: Path, *args: str) -> str:
 def newsroom(tmp_path):
     """A git checkout of a fixture site with one article, /admin/ built, the backend running."""
     assert cms.SERVER.is_file(), "run scripts/setup.sh: cms/node_modules is missing"
-    root, port = tmp_path / "toa-soan", _free_port()
+    root, port = tmp_path / "toa-soan", free_port()
     root.mkdir()
     (root / ".gitignore").write_text("site/\n.cache/\n", encoding="utf-8")
     older = sitebuild.article(title="Ba Bể đón khách du lịch mùa thu", date="2026-11-10 08:00",
@@ -73,7 +68,7 @@ def newsroom(tmp_path):
     log = open(tmp_path / "decap-server.log", "w")
     proc = cms.start_backend(root, port, log)
     try:
-        _wait_port(port, proc)
+        wait_for_port(port, proc, "decap-server", timeout=10)
         with serve(root / "site", "/", gzip=False) as base:
             yield root, base, photos, port
     finally:
@@ -84,19 +79,6 @@ def newsroom(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(5)
         log.close()
-
-
-def _wait_port(port: int, proc) -> None:
-    import time
-    for _ in range(200):
-        if proc.poll() is not None:
-            raise AssertionError("decap-server stopped at start")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("decap-server did not listen")
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from loopback import free_port
 import sitebuild
 from toasoan.tools import cms
 
@@ -144,11 +145,6 @@ def test_admin_is_published_only_when_asked(tmp_path):
     assert bad.returncode != 0 and "extra.bulletin.cms.backend 'svn'" in bad.log
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _get(url: str, data: bytes | None = None) -> bytes:
     req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
@@ -162,7 +158,7 @@ def test_serve_runs_the_local_backend_and_stops_it(tmp_path):
     built = sitebuild.build(root, {"2026/11/a.md": sitebuild.article(date="2026-11-10 08:00")})
     assert built.returncode == 0, built.log
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
-    web, api = _free_port(), _free_port()
+    web, api = free_port(), free_port()
     proc = subprocess.Popen([sys.executable, "-m", "toasoan", "serve", "--root", str(root), "--cms-port", str(api),
                              "--", "-a", f"127.0.0.1:{web}"], cwd=REPO, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -10,7 +10,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from loopback import free_port, wait_for_port
 from toasoan.tools import deploy
 from toasoan.publishing import manifest
 
@@ -53,11 +53,6 @@ def expected(files: dict[str, bytes]) -> dict[str, bytes]:
     return {page: files[page + "index.html" if page == "" or page.endswith("/") else page] for page in PAGES}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture
 def nginx(tmp_path):
@@ -70,7 +65,7 @@ def nginx(tmp_path):
     target, run = tmp_path / "srv", tmp_path / "nginx"
     target.mkdir()
     run.mkdir()
-    port = _free_port()
+    port = free_port()
     # As root (CI) nginx would switch its workers to 'nobody', who cannot read pytest's tmp.
     user = f"user {getpass.getuser()} {grp.getgrgid(os.getgid()).gr_name};" if os.geteuid() == 0 else ""
     temp = " ".join(f"{kind}_temp_path {run / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -95,17 +90,9 @@ http {{
 """, encoding="utf-8")
     proc = subprocess.Popen([binary, "-p", str(run), "-e", str(run / "error.log"), "-c", str(run / "nginx.conf"),
                              "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"nginx did not start: {proc.stderr.read().decode(errors='replace')}"
-                            f"{(run / 'error.log').read_text(errors='replace') if (run / 'error.log').exists() else ''}")
-            time.sleep(0.05)
+    wait_for_port(port, proc, "nginx", timeout=10, detail=lambda: (
+        proc.stderr.read().decode(errors="replace")
+        + ((run / "error.log").read_text(errors="replace") if (run / "error.log").exists() else "")))
     try:
         yield target, f"http://127.0.0.1:{port}/"
     finally:

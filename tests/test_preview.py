@@ -18,6 +18,7 @@ import pytest
 import yaml
 from PIL import Image
 
+from loopback import free_port
 import sitebuild
 from sitebuild import article
 
@@ -27,11 +28,6 @@ REPO = sitebuild.REPO
 NOW = "2026-11-25 12:00"
 MOUNT = "/bao-thu/"   # the path of the fixture's site_url
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def photo(colour) -> bytes:

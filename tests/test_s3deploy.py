@@ -14,12 +14,12 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import boto3
 import pytest
 
+from loopback import free_port, wait_for_port
 from toasoan.publishing import manifest
 from toasoan.tools import deploy, s3deploy
 
@@ -28,35 +28,18 @@ REPO = Path(__file__).resolve().parent.parent
 BUCKET = "bao-thu"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(port: int, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"the S3 server did not start: {proc.stderr.read().decode(errors='replace')[-2000:]}")
-            time.sleep(0.1)
-
 
 @pytest.fixture
 def s3(monkeypatch):
     """A moto S3 server on a free loopback port that checks keys; the test's environment holds a
     valid key (as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) and the bucket exists. Stopped after."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "3"}   # three calls to make the key, then keys count
     proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        _wait_for(port, proc)
+        wait_for_port(port, proc, "the S3 server",
+                      detail=lambda: proc.stderr.read().decode(errors="replace")[-2000:])
         url = f"http://127.0.0.1:{port}"
         iam = boto3.client("iam", endpoint_url=url, region_name="us-east-1",
                            aws_access_key_id="setup", aws_secret_access_key="setup")
@@ -334,7 +317,7 @@ def test_command_line_and_refusals(s3, tmp_path):
     assert "không có khoá" in one_line(cli(*target, env=nokeys))
     assert "không có bucket 'khong-co'" in one_line(
         cli("deploy", "s3://khong-co/web", "--endpoint-url", s3, "--site", str(site)))
-    down = f"http://127.0.0.1:{_free_port()}"
+    down = f"http://127.0.0.1:{free_port()}"
     assert "không kết nối được" in one_line(cli("deploy", f"s3://{BUCKET}/web", "--endpoint-url", down,
                                                 "--site", str(site)))
     assert "kho S3 không giữ" in one_line(cli("rollback", f"s3://{BUCKET}/web"))
