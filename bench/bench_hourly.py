@@ -17,7 +17,6 @@ cache's counts, and the related and search stages' own CPU from the build log.
 from __future__ import annotations
 
 import argparse
-import filecmp
 import os
 import re
 import shutil
@@ -27,7 +26,8 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-from bench_build import NOW, prepare, run_child  # noqa: E402
+from bench_build import NOW, prepare, run_child  # noqa: E402  (puts tests/ on the path too)
+from sitebuild import tree_differences  # noqa: E402
 
 NEW_ARTICLE = """---
 title: Tỉnh khai trương trung tâm phục vụ hành chính công mới
@@ -59,21 +59,6 @@ def build(root: Path, site: Path, cache: bool) -> dict:
     return figures
 
 
-def same_tree(a: Path, b: Path) -> list[str]:
-    """Relative paths that differ between two site folders (the manifest's build time aside)."""
-    diffs = []
-
-    def walk(cmp: filecmp.dircmp, prefix: str):
-        diffs.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.funny_files
-                     if n != ".toasoan-manifest.json")
-        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
-        diffs.extend(prefix + n for n in mismatch + errors if n != ".toasoan-manifest.json")
-        for name, sub in cmp.subdirs.items():
-            walk(sub, prefix + name + "/")
-    walk(filecmp.dircmp(a, b), "")
-    return diffs
-
-
 def line(label: str, r: dict) -> str:
     return (f"{label:<34} {r['seconds']:7.1f} s  cpu {r['cpu']:6.1f} s  peak {r['pss_mb']:5.0f} MB  "
             f"related cpu {r['related']} s  search cpu {r['search']} s\n{'':36}cache: {r['cache']}")
@@ -97,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
             NEW_ARTICLE, encoding="utf-8")
         print(line("hourly (+1 article), with cache", build(root, root / "site", cache=True)), flush=True)
         print(line("hourly (+1 article), no cache", build(root, root / "site-nocache", cache=False)), flush=True)
-        diffs = same_tree(root / "site", root / "site-nocache")
+        diffs = tree_differences(root / "site", root / "site-nocache")
         print("site/ with and without cache: " + ("identical" if not diffs else
               f"{len(diffs)} files differ, e.g. {diffs[:5]}"))
         print(f"load after: {os.getloadavg()[0]:.1f}")

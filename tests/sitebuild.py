@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import os
 import subprocess
 import sys
@@ -86,3 +87,18 @@ def build(root: Path, articles: dict[str, str | bytes], *, images: dict[str, byt
         cmd.append("--strict")
     proc = subprocess.run(cmd, cwd=root, env=run_env, capture_output=True, text=True, timeout=timeout)
     return Built(root, proc.returncode, proc.stdout + proc.stderr)
+
+
+def tree_differences(a: Path, b: Path) -> list[str]:
+    """Relative paths that differ between two built sites (the manifest, which holds the build time, aside)."""
+    out: list[str] = []
+
+    def walk(cmp: filecmp.dircmp, prefix: str) -> None:
+        out.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.funny_files
+                   if n != ".toasoan-manifest.json")
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        out.extend(prefix + n for n in mismatch + errors if n != ".toasoan-manifest.json")
+        for name, sub in cmp.subdirs.items():
+            walk(sub, prefix + name + "/")
+    walk(filecmp.dircmp(a, b), "")
+    return out

@@ -8,7 +8,6 @@ identical, byte for byte (the manifest's build time aside).
 
 from __future__ import annotations
 
-import filecmp
 import os
 import shutil
 import hashlib
@@ -55,25 +54,12 @@ def _build(root: Path, *, cache: bool, now: str = NOW, files=None, images=None, 
     return built
 
 
-def _differences(a: Path, b: Path) -> list[str]:
-    out = []
-
-    def walk(cmp, prefix):
-        out.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.funny_files)
-        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
-        out.extend(prefix + n for n in mismatch + errors if n != ".toasoan-manifest.json")
-        for name, sub in cmp.subdirs.items():
-            walk(sub, prefix + name + "/")
-    walk(filecmp.dircmp(a, b), "")
-    return out
-
-
 def _step(root: Path, **kwargs) -> tuple[int, int]:
     """Build with and without the cache; the trees must match. Returns (pages reused, pages rendered)."""
     cached = _build(root, cache=True, **kwargs)
     kwargs.pop("files", None), kwargs.pop("images", None)
     _build(root, cache=False, **kwargs)
-    assert _differences(root / "site", root / "plain") == []
+    assert sitebuild.tree_differences(root / "site", root / "plain") == []
     found = re.search(r"Bộ nhớ đệm trang: dùng lại (\d+) trang, dựng mới và lưu (\d+)", cached.log)
     assert found, cached.log
     return int(found.group(1)), int(found.group(2))
@@ -151,7 +137,7 @@ def test_the_search_index_makes_terms_of_new_and_edited_articles_only(tmp_path):
     new = article(title="Chè Shan tuyết Chợ Đồn", date="2026-11-24 09:00", category="Kinh tế", body="Bài mới.")
     built = _build(tmp_path, cache=True, files={"2026/moi.md": new})
     _build(tmp_path, cache=False)
-    assert _differences(tmp_path / "site", tmp_path / "plain") == []
+    assert sitebuild.tree_differences(tmp_path / "site", tmp_path / "plain") == []
     shown = 7   # the scheduled article is not shown yet; one deleted, one added
     assert _reused_terms(built.log) == shown - 2, "all but the new and the edited article"
 
@@ -204,7 +190,7 @@ def test_a_damaged_entry_is_never_published(tmp_path):
     _build(tmp_path, cache=False)
     built = _build(tmp_path, cache=True)
     assert f"{len(entries)} bản hỏng" in built.log
-    assert _differences(tmp_path / "site", tmp_path / "plain") == []
+    assert sitebuild.tree_differences(tmp_path / "site", tmp_path / "plain") == []
 
 
 def test_a_page_that_warned_is_rendered_again_and_warns_again(tmp_path):
@@ -254,7 +240,7 @@ def test_links_and_special_files_in_the_cache_never_reach_outside_it(tmp_path):
     assert (outside / "quan-trong.txt").read_text(encoding="utf-8") == "tệp của người khác"
     assert [p.name for p in outside.iterdir()] == ["quan-trong.txt"]   # nothing written through the link
     _build(tmp_path, cache=False)
-    assert _differences(tmp_path / "site", tmp_path / "plain") == []
+    assert sitebuild.tree_differences(tmp_path / "site", tmp_path / "plain") == []
     # The next build finds plain entries only.
     left = list((tmp_path / ".cache" / "pages").rglob("*"))
     assert not any(p.is_symlink() or not (p.is_file() or p.is_dir()) for p in left), left
