@@ -7,8 +7,9 @@ browser asks for it, by MkDocs' own ``_populate_page`` + ``_build_page`` (the pa
 ``mkdocs build`` takes, so preview and build give the same HTML), and kept until
 the next change. A change re-runs those steps, reading again only the files that
 changed (``ReadCache``). What needs the whole archive and is slow — "Xem thêm",
-the search index, feeds, photo renditions — catches up in a background thread,
-then open pages reload once more.
+the search index, feeds, photo renditions — catches up in the background (a thread
+waits for photo renditions and forks a niced process for the rest), then open pages
+reload once more.
 
 The server is MkDocs' ``LiveReloadServer`` (its long-poll reload script), watching
 with inotify rather than by polling every file twice a second.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from ..core.text import fold_syllable, unify_tones
+from ..core.text import unify_tones
 
 # Punctuation that ends a phrase: no pair is made across it.
 BREAKS = re.compile(r"[.,;:!?…()\[\]{}\"“”«»–—|/\\]+")

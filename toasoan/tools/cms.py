@@ -27,7 +27,6 @@ import yaml
 from ..core.dates import now_in
 from ..core.config import SiteConfig
 from ..photos.images import PhotoSettings
-from ..core.text import nfc
 
 ADMIN_DIR = Path(__file__).resolve().parent / "cms_admin"   # our admin page and scripts (package data)
 # Decap CMS and decap-server from the npm registry, pinned in the generator's cms/package-lock.json and
