@@ -264,6 +264,9 @@ def test_symlinks_are_refused_and_never_followed(tmp_path):
     (root / "2022" / "ban-sao.md").symlink_to(root / "2022" / "that.md")
     (root / "hong.md").symlink_to(tmp_path / "khong-co.md")
     os.mkfifo(root / "ong.md")
+    # Not articles, not errors: Emacs' lock of an open article, macOS' metadata beside it.
+    (root / "2022" / ".#that.md").symlink_to("phongvien@may.4242:1700000000")
+    (root / "2022" / "._that.md").write_bytes(b"\x00\x05\x16\x07Mac OS X")
     start = time.monotonic()
     articles, problems = read_all(root, SITE, NOW)
     assert time.monotonic() - start < 5

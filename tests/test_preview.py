@@ -345,3 +345,35 @@ def test_a_broken_mkdocs_yml_keeps_the_last_good_site(served):
     config.write_text(good, encoding="utf-8")
     edit(served.root / "articles" / "2026" / "11" / "a.md", "Đoạn mở đầu bài A.", "Đoạn đã sửa sau lỗi.")
     served.wait_for("2026/11/hoi-nghi-tong-ket-nam/", holds("Đoạn đã sửa sau lỗi."))
+
+
+def test_a_change_in_an_inherited_settings_file_shows(tmp_path):
+    """mkdocs.yml with ``INHERIT: chung.yml`` (settings shared by a province's sites): both are watched."""
+    write_site(tmp_path, {"2026/11/a.md": article(title="Hội nghị tổng kết năm", date="2026-11-10 08:00",
+                                                  category="Chính trị", body="Đoạn mở đầu bài A.")})
+    settings = yaml.safe_load((tmp_path / "mkdocs.yml").read_text(encoding="utf-8"))
+    shared = {"site_name": "Báo Thử Chung", "extra": settings.pop("extra")}
+    del settings["site_name"]
+    (tmp_path / "chung.yml").write_text(yaml.safe_dump(shared, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("INHERIT: chung.yml\n" + yaml.safe_dump(settings, allow_unicode=True),
+                                         encoding="utf-8")
+    server = Served(tmp_path, "--no-cms")
+    try:
+        server.wait_for("", holds("Báo Thử Chung"))
+        edit(tmp_path / "chung.yml", "Báo Thử Chung", "Báo Thử Đã Đổi")
+        server.wait_for("", holds("Báo Thử Đã Đổi"))
+        server.wait_for("2026/11/hoi-nghi-tong-ket-nam/", holds("Báo Thử Đã Đổi"))
+    finally:
+        server.stop()
+
+
+def test_an_editors_lock_file_is_not_an_article(served):
+    """Emacs keeps ``.#a.md`` (a dangling symlink) beside the article it has open: no error, no page."""
+    art = served.root / "articles" / "2026" / "11"
+    os.symlink("phongvien@may-tinh.4242:1700000000", art / ".#a.md")
+    (art / "._b.md").write_bytes(b"\x00\x05\x16\x07Mac OS X        \x00")   # macOS metadata, on a USB stick
+    edit(art / "a.md", "Đoạn mở đầu bài A.", "Đoạn sửa trong Emacs.")
+    served.wait_for("2026/11/hoi-nghi-tong-ket-nam/", holds("Đoạn sửa trong Emacs."))
+    served.wait_for("", lambda status, html: status == 200 and "Mùa lúa mới ở Ba Bể" in html)
+    assert "liên kết tượng trưng" not in served.text_log()
+    assert "._b" not in served.text_log() and ".#a" not in served.text_log()

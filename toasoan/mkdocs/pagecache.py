@@ -99,6 +99,11 @@ _NOT_SHOWN = frozenset({"config_file_path", "site_dir", "plugins", "hooks", "wat
                         "remote_branch", "remote_name", "validation"})
 
 
+def settings_key(config) -> str:
+    """A digest of every setting as MkDocs resolved it (the preview reads all again when it changes)."""
+    return digest(_settings(config))
+
+
 def _settings(config):
     """Every setting as MkDocs resolved it: mkdocs.yml's bytes alone miss ``INHERIT:`` and ``!ENV``."""
     return _plain({k: v for k, v in config.items() if k not in _NOT_SHOWN})

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -42,10 +43,10 @@ from mkdocs.utils import get_relative_url
 from toasoan.core.dates import now_in
 from toasoan.core.model import SCHEDULED
 from toasoan.core.problems import ERROR, shown_path
-from toasoan.reading.reader import ReadCache
+from toasoan.reading.reader import NOT_SOURCES, ReadCache
 from toasoan.search import parallel as search_parallel
 
-from . import buildlock, photos, plugin, related
+from . import buildlock, pagecache, photos, plugin, related
 
 log = logging.getLogger("mkdocs.toasoan.preview")
 PROBLEMS_TEMPLATE = "preview-problems.html"
@@ -106,7 +107,9 @@ class Preview:
     def _load(self):
         config = load_config(config_file=str(self.config_file), site_dir=self.site_dir)
         config.dev_addr = f"{self.host}:{self.port}"
-        key = self.config_file.stat().st_mtime_ns
+        # The settings as MkDocs resolved them: a change in a file named by INHERIT: (or in
+        # an !ENV value) counts, not only mkdocs.yml's own bytes.
+        key = pagecache.settings_key(config)
         if key != self._config_key:   # new settings (sections, places…): read every article again
             self.session.reads.clear()
             self._config_key = key
@@ -399,6 +402,29 @@ def _reap(child: int | None) -> bool:
     return os.waitstatus_to_exitcode(status) == 0
 
 
+def config_files(config_file: Path) -> list[Path]:
+    """mkdocs.yml and each file its ``INHERIT:`` chain names (MkDocs merges them in that order).
+
+    Read by a line match, not by YAML: a half-saved file must not stop the preview, and
+    MkDocs itself takes ``INHERIT`` only as a top-level key.
+    """
+    found, path = [], Path(config_file).resolve()
+    while path not in found and path.is_file():
+        found.append(path)
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            break
+        match = _INHERIT.search(text)
+        if match is None:
+            break
+        path = (path.parent / match.group(1).strip().strip("'\"")).resolve()
+    return found
+
+
+_INHERIT = re.compile(r"^INHERIT:[ \t]*([^#\n]+)", re.MULTILINE)
+
+
 def _nav_sources(items):
     """Every page file the ``nav:`` setting names."""
     if isinstance(items, str):
@@ -471,6 +497,9 @@ class Server(LiveReloadServer):
         def callback(event):
             if event.is_directory or event.event_type not in _WRITES:
                 return
+            paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+            if all(os.path.basename(p).startswith(NOT_SOURCES) for p in paths):
+                return   # an editor's lock file (Emacs' .#bai.md) comes and goes with each edit
             if one_file and path not in (event.src_path, getattr(event, "dest_path", "")):
                 return
             self.changed()
@@ -505,7 +534,8 @@ def serve(config_file: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         server = preview.server = Server(preview, mount_path)
         preview._schedule_status_change()
         server.watch(config.docs_dir)
-        server.watch(str(preview.config_file))
+        for settings_file in config_files(preview.config_file):   # mkdocs.yml and what it INHERITs
+            server.watch(str(settings_file))
         site = preview.state.site if preview.state is not None else None
         root = preview.config_file.parent
         # Articles and photos always, whatever `watch:` lists (watching one twice is harmless).

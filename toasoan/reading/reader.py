@@ -310,13 +310,19 @@ def _check_html(path: Path, body: str, first_line: int, problems: Problems) -> N
                            "xoá đoạn mã này; muốn nhúng video hay bản đồ, nhờ kỹ thuật viên")
 
 
+# Files that editors and other systems put beside articles, never written by a reporter:
+# Emacs' lock (".#bai.md", a dangling symlink while the article is open) and macOS'
+# AppleDouble metadata ("._bai.md", binary) on a USB stick or network share.
+NOT_SOURCES = (".#", "._")
+
+
 def find_sources(articles_dir: Path, problems: Problems | None = None) -> list[Path]:
     """Every Markdown file below ``articles_dir``, in a stable order.
 
     Symlinks are never followed. One that is an article or a folder is an
     error: pointing outside it would publish any file of the machine, and
     pointing inside it only repeats an article. So is a ``*.md`` that is not a
-    plain file (a FIFO would hang the build).
+    plain file (a FIFO would hang the build). ``NOT_SOURCES`` are passed over.
     """
     found: list[Path] = []
     if not articles_dir.is_dir():
@@ -334,6 +340,8 @@ def find_sources(articles_dir: Path, problems: Problems | None = None) -> list[P
                                "kỹ thuật viên kiểm tra quyền đọc của thư mục này")
             continue
         for entry in entries:
+            if entry.name.startswith(NOT_SOURCES):
+                continue
             path = Path(entry.path)
             if entry.is_symlink():
                 if problems is not None and (entry.name.endswith(".md") or entry.is_dir()):
