@@ -68,23 +68,53 @@ def on_files(state, files, config):
         raise Abort(f"Dừng: {len(build.problems.errors)} lỗi trong bài viết (xem danh sách ở trên).")
 
     state.pages.clear()
+    made = _Generated(config, state.session)
     for article in build.shown:
-        files.append(File.generated(config, article.src_uri, abs_src_path=str(article.path),
-                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        files.append(made(article.src_uri, abs_src_path=str(article.path)))
         state.pages[article.src_uri] = article
     for name in _PAGES:  # the search page… unless the site wrote its own in docs/
         if files.get_file_from_path(name) is None:
-            files.append(File.generated(config, name, content=(_PAGES_DIR / name).read_text(encoding="utf-8"),
-                                        inclusion=InclusionLevel.NOT_IN_NAV))
+            files.append(made(name, content=(_PAGES_DIR / name).read_text(encoding="utf-8")))
     for page in build.archive.pages():
         if files.get_file_from_path(page.src_uri) is not None:
             continue  # a page in docs/ (e.g. a hand-written section intro) wins
-        files.append(File.generated(config, page.src_uri, content="",
-                                    inclusion=InclusionLevel.NOT_IN_NAV))
+        files.append(made(page.src_uri, content=""))
         state.pages[page.src_uri] = page
     if files.get_file_from_path(CALENDAR_SRC) is None:
-        files.append(File.generated(config, CALENDAR_SRC, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+        files.append(made(CALENDAR_SRC, content=""))
+    made.keep()
     return files
+
+
+class _Generated:
+    """MkDocs' File of each generated page; a preview keeps them from one save to the next.
+
+    Making 17,000 of them (each works out its URL and output path) was a fifth of a
+    save at 10,000 articles; a kept one is the same file for the same settings (the
+    preview drops them when the settings change), minus the Page of the last state.
+    """
+
+    def __init__(self, config, session):
+        self.config = config
+        self.kept = session.files if session is not None else None
+        self.used: dict[tuple, File] = {}
+
+    def __call__(self, src_uri: str, *, abs_src_path: str | None = None, content: str | None = None) -> File:
+        key = (src_uri, abs_src_path, content)
+        file = self.kept.get(key) if self.kept is not None else None
+        if file is None:
+            file = File.generated(self.config, src_uri, abs_src_path=abs_src_path, content=content,
+                                  inclusion=InclusionLevel.NOT_IN_NAV)
+        else:
+            file.page, file.inclusion = None, InclusionLevel.NOT_IN_NAV
+        self.used[key] = file
+        return file
+
+    def keep(self) -> None:
+        """Keep only this state's files (a deleted article's goes)."""
+        if self.kept is not None:
+            self.kept.clear()
+            self.kept.update(self.used)
 
 
 def on_page_read_source(state, page, config):

@@ -17,6 +17,7 @@ with inotify rather than by polling every file twice a second.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -64,6 +65,12 @@ class Session:
         self.related: dict[Path, list[Path]] = {}   # last ranked "Xem thêm", by article file
         self.urls: dict[str, str] = {}   # shown path of each article file -> its last URL
         self.shown: dict[Path, str] = {}  # article file -> its shown path (slow to make: 0.1 ms each)
+        self.files: dict[tuple, object] = {}   # MkDocs' File of each generated page (articles.on_files)
+
+    def forget(self) -> None:
+        """New settings: every article is read again and every generated file made again."""
+        self.reads.clear()
+        self.files.clear()
 
     def carried_related(self, build) -> dict:
         """The last ranked lists, on this build's articles, until the new ranking is done."""
@@ -94,6 +101,7 @@ class Preview:
         self.not_found_html: bytes | None = None
         self.doc_files = []
         self._config_key = None
+        self._theme_key = self._theme_names = None
         self._started = False
         self._timer: threading.Timer | None = None
         self._catchup = threading.Condition()
@@ -111,12 +119,18 @@ class Preview:
         # an !ENV value) counts, not only mkdocs.yml's own bytes.
         key = pagecache.settings_key(config)
         if key != self._config_key:   # new settings (sections, places…): read every article again
-            self.session.reads.clear()
+            self.session.forget()
             self._config_key = key
         return config
 
     def refresh(self) -> None:
         """Read the site again; on an error (a broken mkdocs.yml…) keep serving the last good state."""
+        # No cyclic garbage collection while a change is read: it makes hundreds of thousands
+        # of objects, each collection walked the whole archive again (a third of a save at
+        # 10,000 articles). After the first read, the archive is frozen out of later
+        # collections (gc.freeze, as CPython's docs suggest for a long-lived preloaded state).
+        first = self.config is None
+        gc.disable()
         try:
             self._refresh()
         except Exception as e:  # noqa: BLE001 — MkDocs' Abort, or a stage's error: said once, in Vietnamese
@@ -124,6 +138,10 @@ class Preview:
                 raise   # nothing to serve yet
             log.error(f"Xem trước: không đọc lại được trang: {e} — trang vẫn hiện bản trước; "
                       "Cách sửa: sửa lỗi trên rồi lưu lại")
+        finally:
+            gc.enable()
+            if first:
+                gc.freeze()
 
     def _refresh(self) -> None:
         """Run MkDocs' build steps up to on_env; render no page (each is rendered when asked for)."""
@@ -140,7 +158,7 @@ class Preview:
             config.plugins.on_pre_build(config=config)
             files = get_files(config)
             env = config.theme.get_env()
-            files.add_files_from_theme(env, config)
+            self._add_theme_files(files, env, config)
             files = config.plugins.on_files(files, config=config)
             set_exclusions(files, config)
             state = found.state if found is not None else None
@@ -175,6 +193,29 @@ class Preview:
                  + (f" ({self.session.reads.misses} tệp đọc lại)" if self.state else ""))
         self.session.reads.misses = 0
         self._start_catchup(generation)
+
+    def _add_theme_files(self, files, env, config) -> None:
+        """MkDocs' add_files_from_theme, with the theme's file list listed once per settings.
+
+        Listing walks every theme folder and matches each name against a dozen patterns
+        (Material's icons: thousands of files), a tenth of a save at 10,000 articles. A
+        file added to a theme folder while serving shows after a restart, as with
+        ``mkdocs serve``, which does not watch the theme either.
+        """
+        if self._theme_key != self._config_key:
+            self._theme_key, self._theme_names = self._config_key, None
+        listed = env.list_templates
+
+        def list_once(extensions=None, filter_func=None):
+            if self._theme_names is None:
+                self._theme_names = listed(extensions=extensions, filter_func=filter_func)
+            return self._theme_names
+
+        env.list_templates = list_once   # on this instance only, for this one call
+        try:
+            files.add_files_from_theme(env, config)
+        finally:
+            del env.list_templates
 
     def _forget_pages(self) -> None:
         """Drop the pages rendered from the previous state (a deleted article must 404)."""

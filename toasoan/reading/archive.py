@@ -115,9 +115,11 @@ class Archive:
             add(LOCATION, a.location, a)
             for tag in a.tags:
                 add(TAG, tag, a)
-            add(YEAR, f"Năm {a.date:%Y}", a, f"{a.date:%Y}", f"{a.date:%Y}/")
-            add(MONTH, f"Tháng {a.date.month}/{a.date:%Y}", a, f"{a.date:%Y}/{a.date:%m}", f"{a.date:%Y}/{a.date:%m}/")
-            add(DAY, f"Ngày {a.date:%d}/{a.date:%m}/{a.date:%Y}", a, f"{a.date:%Y}/{a.date:%m}/{a.date:%d}", day_url(a.date))
+            # From the date's numbers: nine strftime calls an article were a tenth of a preview's save.
+            y, m, d = f"{a.date.year:04d}", f"{a.date.month:02d}", f"{a.date.day:02d}"
+            add(YEAR, f"Năm {y}", a, y, f"{y}/")
+            add(MONTH, f"Tháng {a.date.month}/{y}", a, f"{y}/{m}", f"{y}/{m}/")
+            add(DAY, f"Ngày {d}/{m}/{y}", a, f"{y}/{m}/{d}", f"{y}/{m}/{d}/")   # = day_url(a.date)
         self.groups = groups
         # Calendar indexes, built once: a year page lists its months and a month
         # page its days without scanning every listing of the archive.
