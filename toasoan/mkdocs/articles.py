@@ -75,8 +75,9 @@ def on_files(state, files, config):
     for name in _PAGES:  # the search page… unless the site wrote its own in docs/
         if files.get_file_from_path(name) is None:
             files.append(made(name, content=(_PAGES_DIR / name).read_text(encoding="utf-8")))
+    taken = files.src_uris   # a lookup without get_file_from_path's parsing: src_uri is POSIX already
     for page in build.archive.pages():
-        if files.get_file_from_path(page.src_uri) is not None:
+        if page.src_uri in taken:
             continue  # a page in docs/ (e.g. a hand-written section intro) wins
         files.append(made(page.src_uri, content=""))
         state.pages[page.src_uri] = page

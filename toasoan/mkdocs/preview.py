@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jinja2
 import watchdog.events
 import watchdog.observers
 from mkdocs.commands.build import (_build_extra_template, _build_page, _build_theme_template,
@@ -102,6 +103,7 @@ class Preview:
         self.doc_files = []
         self._config_key = None
         self._theme_key = self._theme_names = None
+        self._compiled = _Compiled()
         self._started = False
         self._timer: threading.Timer | None = None
         self._catchup = threading.Condition()
@@ -120,6 +122,7 @@ class Preview:
         key = pagecache.settings_key(config)
         if key != self._config_key:   # new settings (sections, places…): read every article again
             self.session.forget()
+            self._compiled = _Compiled()   # another theme, other Jinja options: compiled anew
             self._config_key = key
         return config
 
@@ -158,6 +161,7 @@ class Preview:
             config.plugins.on_pre_build(config=config)
             files = get_files(config)
             env = config.theme.get_env()
+            env.bytecode_cache = self._compiled   # templates compiled once, not after every save
             self._add_theme_files(files, env, config)
             files = config.plugins.on_files(files, config=config)
             set_exclusions(files, config)
@@ -430,6 +434,25 @@ class Preview:
             if self.config is not None:
                 self.config.plugins.on_shutdown()
         shutil.rmtree(self.site_dir, ignore_errors=True)
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates in memory, for each save's new Jinja environment.
+
+    A save makes a new environment (a stage's on_env binds this state's archive to it),
+    and compiling the theme's templates again was a fifth of a save. Jinja checks each
+    entry against its template's source: an edited template is compiled again.
+    """
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if (data := self.store.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 def _reap(child: int | None) -> bool:
