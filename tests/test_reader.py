@@ -94,3 +94,48 @@ def test_unknown_field_is_a_warning(tmp_path):
 ])
 def test_first_paragraph(body, summary):
     assert first_paragraph(body) == summary
+
+
+def _names_of(build):
+    return ([(a.rel_path, a.location, a.authors, a.tags) for a in build.articles],
+            [str(p) for p in build.problems.sorted()])
+
+
+def test_a_preview_redoes_the_names_only_when_an_articles_names_change(tmp_path):
+    """The names stage's result is kept over a body edit and redone when authors change."""
+    import os
+
+    from toasoan.build import prepare
+    from toasoan.reading.reader import ReadCache
+
+    root = tmp_path / "bao"
+    files = {"a.md": article(title="Bài một", author=["Hoàng Anh"], tags=["Nông nghiệp"]),
+             "b.md": article(title="Bài hai", author=["hoang anh"], tags=["nông nghiệp"]),
+             "c.md": article(title="Bài ba", author=["Minh Đức"])}
+    for rel, text in files.items():
+        (root / "articles" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "articles" / rel).write_text(text, encoding="utf-8")
+    cache = ReadCache()
+    first = prepare(root, SITE, preview=True, now=NOW, cache=cache)
+    assert any("viết không dấu" in str(p) for p in first.problems.items)   # a problem the stage reports
+
+    def save(rel, old, new):
+        path = root / "articles" / rel
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        os.utime(path, ns=(os.stat(path).st_mtime_ns + 10**9,) * 2)   # a new mtime even within one tick
+
+    save("c.md", "Đoạn mở đầu", "Đoạn mở đầu đã sửa")
+    kept = prepare(root, SITE, preview=True, now=NOW, cache=cache)
+    assert kept.archive.names is first.archive.names                          # not redone…
+    assert _names_of(kept) == _names_of(prepare(root, SITE, preview=True, now=NOW))   # …and the same
+
+    save("c.md", "Minh Đức", "Hoàng Anh")
+    redone = prepare(root, SITE, preview=True, now=NOW, cache=cache)
+    assert redone.archive.names is not first.archive.names
+    assert _names_of(redone) == _names_of(prepare(root, SITE, preview=True, now=NOW))
+    assert [a.authors for a in redone.articles if a.rel_path == "c.md"] == [["Hoàng Anh"]]
+
+    (root / "articles" / "b.md").unlink()
+    gone = prepare(root, SITE, preview=True, now=NOW, cache=cache)
+    assert _names_of(gone) == _names_of(prepare(root, SITE, preview=True, now=NOW))
+    assert not any("viết không dấu" in str(p) for p in gone.problems.items)

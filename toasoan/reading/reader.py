@@ -209,6 +209,10 @@ class ReadCache:
         self.entries: dict[Path, tuple[tuple, Article | None, list]] = {}
         self.paths: dict[str, Path] = {}   # find_sources' Path of each file, made once
         self.hits = self.misses = 0
+        # The names stage's last result (toasoan.build.prepare) and whether any file's
+        # authors, tags, place or date changed since: a body edit need not redo it.
+        self.names = None
+        self.names_changed = True
 
     def read(self, path: Path, rel: str, site: SiteConfig, now: datetime,
              problems: Problems) -> Article | None:
@@ -224,6 +228,8 @@ class ReadCache:
             article = read_article(path, rel, site, now, found)
             if article is not None:   # worked out once here, inherited by each save's copy
                 _ = article.url, article.src_uri
+            if entry is None or name_inputs(entry[1]) != name_inputs(article):
+                self.names_changed = True
             entry = self.entries[path] = (key, article, found.items)
         else:
             self.hits += 1
@@ -242,12 +248,25 @@ class ReadCache:
         kept = set(paths)
         for gone in self.entries.keys() - kept:
             del self.entries[gone]
+            self.names_changed = True
         if len(self.paths) > len(kept):
             self.paths = {str(p): p for p in kept}
 
     def clear(self) -> None:
         self.entries.clear()
         self.paths.clear()
+        self.names, self.names_changed = None, True
+
+
+_NAME_FIELDS = frozenset({"author", "tags", "location"})
+
+
+def name_inputs(article: Article | None) -> tuple | None:
+    """What the names stage reads of an article (toasoan.core.names.canonicalise)."""
+    if article is None:
+        return None
+    return (article.date, article.location, tuple(article.authors), tuple(article.tags),
+            tuple((k, v) for k, v in article.lines.items() if k.split(".", 1)[0] in _NAME_FIELDS))
 
 
 def _shown(value, limit: int = 60) -> str:
@@ -474,15 +493,19 @@ def check_unique(articles: list[Article], problems: Problems) -> None:
 def resolve_related(articles: list[Article], problems: Problems) -> dict[int, list[Article]]:
     """Turn each editor's ``related:`` entries (slug or path) into articles.
 
-    Returns ``{id(article): [targets]}``; every unknown entry is an error.
+    Returns ``{id(article): [targets]}`` for the articles that name some (most name
+    none: then no index of the archive is made); every unknown entry is an error.
     """
+    linking = [a for a in articles if a.related]
+    chosen: dict[int, list[Article]] = {}
+    if not linking:
+        return chosen
     index: dict[str, Article] = {}
     for a in articles:
         index[a.slug] = a
         index[a.rel_path] = a
         index[a.rel_path.removesuffix(".md")] = a
-    chosen: dict[int, list[Article]] = {}
-    for a in articles:
+    for a in linking:
         targets = []
         for i, entry in enumerate(a.related):
             key = entry.strip().strip("/").removeprefix("articles/")
