@@ -73,7 +73,7 @@ def prepare(root: Path, site: SiteConfig, preview: bool = False,
     names = _canonical_names(articles, site, problems, cache)
     shown = articles if preview else [a for a in articles if a.published]
     chosen = resolve_related(shown, Problems())  # links to hidden articles drop out here
-    photos = check_photos(articles, root, site, problems)
+    photos = check_photos(articles, root, site, problems, cache.photo_refs if cache is not None else None)
     return Build(site, root, articles, shown, Archive(shown, site, names), problems, preview, photos, chosen,
                  now=now)
 

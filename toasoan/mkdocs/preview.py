@@ -67,11 +67,13 @@ class Session:
         self.urls: dict[str, str] = {}   # shown path of each article file -> its last URL
         self.shown: dict[Path, str] = {}  # article file -> its shown path (slow to make: 0.1 ms each)
         self.files: dict[tuple, object] = {}   # MkDocs' File of each generated page (articles.on_files)
+        self.dests: dict[str, str] = {}   # a page's source path -> its output path
 
     def forget(self) -> None:
         """New settings: every article is read again and every generated file made again."""
         self.reads.clear()
         self.files.clear()
+        self.dests.clear()
 
     def carried_related(self, build) -> dict:
         """The last ranked lists, on this build's articles, until the new ranking is done."""
@@ -187,7 +189,7 @@ class Preview:
             self.config, self.files, self.nav, self.env = config, files, nav, env
             self.state = state
             self.doc_files = doc_files
-            self.pages = _destinations(config, doc_files, generated)
+            self.pages = _destinations(config, doc_files, generated, self.session.dests)
             self.not_found_html = None
             self._index_problems()
             self._schedule_status_change()
@@ -501,16 +503,24 @@ def _nav_sources(items):
             yield from _nav_sources(value)
 
 
-def _destinations(config, doc_files, generated: dict) -> dict[str, str]:
+def _destinations(config, doc_files, generated: dict, known: dict[str, str]) -> dict[str, str]:
     """Output path (``a/b/index.html``) -> source path of every page.
 
     Articles and listings from their own URLs: asking 17,000 MkDocs files for
-    theirs took most of a second at 10,000 articles.
+    theirs took most of a second at 10,000 articles. ``known``: each source's
+    output path from earlier saves (the same for the same settings).
     """
     out = {}
     for file in doc_files:
-        item = generated.get(file.src_uri) if config.use_directory_urls else None
-        out[item.url + "index.html" if item is not None else file.dest_uri] = file.src_uri
+        src = file.src_uri
+        dest = known.get(src)
+        if dest is None:
+            item = generated.get(src) if config.use_directory_urls else None
+            dest = known[src] = item.url + "index.html" if item is not None else file.dest_uri
+        out[dest] = src
+    if len(known) > 2 * len(out) + 1000:   # many pages gone since (a day's listings…): forget them
+        known.clear()
+        known.update((src, dest) for dest, src in out.items())
     return out
 
 

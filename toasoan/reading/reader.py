@@ -213,6 +213,7 @@ class ReadCache:
         # authors, tags, place or date changed since: a body edit need not redo it.
         self.names = None
         self.names_changed = True
+        self.photo_refs: dict = {}   # (body, first line) -> its photo references (check_photos)
 
     def read(self, path: Path, rel: str, site: SiteConfig, now: datetime,
              problems: Problems) -> Article | None:
@@ -256,6 +257,7 @@ class ReadCache:
         self.entries.clear()
         self.paths.clear()
         self.names, self.names_changed = None, True
+        self.photo_refs.clear()
 
 
 _NAME_FIELDS = frozenset({"author", "tags", "location"})
