@@ -46,17 +46,22 @@ class Build:
         return sum(1 for a in self.articles if a.status == status)
 
     def summary(self) -> str:
-        return (f"Bài viết: đọc {len(self.articles) + self.unreadable}, "
+        unreadable = self.unreadable
+        return (f"Bài viết: đọc {len(self.articles) + unreadable}, "
                 f"xuất bản {self.count(PUBLISHED)}, nháp {self.count(DRAFT)}, "
-                f"hẹn giờ {self.count(SCHEDULED)}, lỗi {self.unreadable}"
+                f"hẹn giờ {self.count(SCHEDULED)}, lỗi {unreadable}"
                 + (" (xem trước: hiện cả bài nháp và bài hẹn giờ)" if self.preview else ""))
 
     @property
     def unreadable(self) -> int:
+        """Files with errors that gave no article."""
         errors = {p.path for p in self.problems.errors}
-        if not errors:  # the usual case: skip resolving every article's path (slow at 10,000)
+        if not errors:  # the usual case
             return 0
-        return len(errors - {shown_path(a.path) for a in self.articles})
+        # Only the articles named like a file with errors: shown_path resolves a path
+        # (0.1 ms each), 10 s for all of 100,000 articles on every save of a preview.
+        names = {e.rsplit("/", 1)[-1] for e in errors}
+        return len(errors - {shown_path(a.path) for a in self.articles if a.path.name in names})
 
 
 def prepare(root: Path, site: SiteConfig, preview: bool = False,
