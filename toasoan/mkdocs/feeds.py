@@ -66,7 +66,7 @@ def on_page_context(state, context, page, config, nav):
         # One entry per author (None when the name makes no listing), so positions match.
         author_urls = [pub.absolute(l.base_url) if (l := build.archive.listing("author", name)) else None
                        for name in article.authors]
-        tags = meta.article_tags(pub, article, canonical, author_urls)
+        tags = meta.article_tags(pub, article, canonical)
         json_ld = meta.news_article(pub, article, canonical, author_urls)
         if article.section:
             links += meta.feed_links(pub, pub.section_name(article.section), f"{article.section}/")
