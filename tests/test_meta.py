@@ -131,9 +131,8 @@ def test_article_page_head(site):
     assert article["author"][0]["url"] == "https://example.org/bao-thu/tac-gia/xuan-nghiep/"
     assert article["articleSection"] == "Chính trị" and article["keywords"] == ["a & b", "<i>x</i>"]
     assert article["publisher"]["logo"]["url"].startswith("https://example.org/bao-thu/")
-    feeds = {l["href"] for l in head.links if l.get("rel") == "alternate" and "type" in l}
-    assert "https://example.org/bao-thu/feed.xml" in feeds
-    assert "https://example.org/bao-thu/chinh-tri/atom.xml" in feeds
+    # An article links the site's RSS only; every format is on the front page and section pages.
+    assert _feeds(head) == ["https://example.org/bao-thu/feed.xml"]
 
 
 def test_lead_image_and_modified_time(site):
@@ -159,13 +158,26 @@ def test_no_page_lets_front_matter_markup_through(site):
         assert "</script><b>" not in text, path
 
 
+def _feeds(head: Head) -> list[str]:
+    return [l["href"] for l in head.links if l.get("rel") == "alternate" and "type" in l]
+
+
 def test_other_pages_are_websites(site):
     home = Head(site.html(""))
     assert home.first("og:type") == "website"
     assert any(json.loads(b).get("@type") == "WebSite" for b in home.json_ld)
     section = Head(site.html("chinh-tri/"))
     assert section.first("og:type") == "website"
-    assert any(l.get("href") == "https://example.org/bao-thu/chinh-tri/feed.xml" for l in section.links)
+
+
+def test_every_feed_format_only_on_the_front_page_and_section_pages(site):
+    site_feeds = [f"https://example.org/bao-thu/{name}" for name in ("feed.xml", "atom.xml", "feed.json")]
+    assert _feeds(Head(site.html(""))) == site_feeds
+    assert _feeds(Head(site.html("chinh-tri/"))) == site_feeds[:1] + [
+        f"https://example.org/bao-thu/chinh-tri/{name}" for name in ("feed.xml", "atom.xml", "feed.json")]
+    for url in ("2026/11/khai-mac-hoi-cho/", "tac-gia/xuan-nghiep/", "chu-de/a-b/", "luu-tru/", "tim-kiem/"):
+        assert _feeds(Head(site.html(url))) == site_feeds[:1], url
+    assert _feeds(Head((site.site / "404.html").read_text(encoding="utf-8"))) == ["/bao-thu/feed.xml"]
 
 
 def test_404_and_robots(site):

@@ -220,11 +220,15 @@ def website(pub: Publication) -> dict:
     return data
 
 
-def feed_links(pub: Publication, title: str, base: str) -> list[tuple[str, str, str]]:
-    """(type, title, href) of the RSS, Atom and JSON feeds found at ``base``."""
-    return [("application/rss+xml", f"{title} (RSS)", pub.absolute(base + "feed.xml")),
-            ("application/atom+xml", f"{title} (Atom)", pub.absolute(base + "atom.xml")),
-            ("application/feed+json", f"{title} (JSON Feed)", pub.absolute(base + "feed.json"))]
+def feed_links(pub: Publication, title: str, base: str, formats: str = "all") -> list[tuple[str, str, str]]:
+    """(type, title, href) of the feeds found at ``base``: RSS, Atom and JSON, or with
+    ``formats="rss"`` the RSS feed alone (what most pages link: readers find the rest
+    on the front page and the section pages)."""
+    links = [("application/rss+xml", f"{title} (RSS)", pub.absolute(base + "feed.xml"))]
+    if formats == "all":
+        links += [("application/atom+xml", f"{title} (Atom)", pub.absolute(base + "atom.xml")),
+                  ("application/feed+json", f"{title} (JSON Feed)", pub.absolute(base + "feed.json"))]
+    return links
 
 
 def render_head(tags: list[tuple[str, str, str]], json_ld: dict | None = None,
