@@ -50,7 +50,7 @@ def build_sample(root: Path) -> Path:
 def sample_pages(site: Path) -> dict[str, str]:
     """One page of each kind, found from the built front page."""
     home = (site / "index.html").read_text(encoding="utf-8")
-    lead = re.search(r'class="ts-lead".*?<h2 class="ts-card__title"><a href="([^"]+)"', home, re.S)
+    lead = re.search(r'class="ts-lead".*?<h2><a href="([^"]+)"', home, re.S)
     section = re.search(r'class="ts-rubric"><a href="([^"]+)"', home)
     pages = {"front page": "", "section page": section.group(1).lstrip("./"),
              "article": lead.group(1).lstrip("./"), "static page": "gioi-thieu/"}

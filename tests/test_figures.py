@@ -8,7 +8,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from toasoan.photos.figures import FigureExtension
+from toasoan.photos.figures import THUMB_SIZES, FigureExtension, thumb_img_html
 from toasoan.photos.images import Photo, PhotoInfo
 from toasoan.reading.photorefs import find_refs, normalise, split_caption
 
@@ -49,6 +49,16 @@ def test_picture_has_webp_and_jpeg_at_every_width_with_dimensions():
     assert "hoi-nghi.480.ababababab.jpg 480w" in img and "hoi-nghi.1600.ababababab.jpg 1600w" in img
     assert 'width="960" height="480"' in img and 'sizes="' in img
     assert 'alt="Toàn cảnh"' in img  # the reporter's alt wins over the caption
+
+
+def test_thumbnail_is_one_img_with_webp_srcset_and_a_jpeg_src():
+    html = thumb_img_html(photo(), "../", THUMB_SIZES)
+    assert html.count("<") == 1 and html.startswith("<img ") and "<picture" not in html
+    assert 'src="../images/2022/01/hoi-nghi.960.ababababab.jpg"' in html
+    assert f'srcset="{", ".join(f"../images/2022/01/hoi-nghi.{w}.ababababab.webp {w}w" for w in (480, 960, 1600))}"' in html
+    assert f'sizes="{THUMB_SIZES}"' in html and 'width="960" height="480"' in html
+    assert 'alt=""' in html and 'loading="lazy"' in html
+    assert 'fetchpriority="high"' in thumb_img_html(photo(), "../", THUMB_SIZES, lazy=False)
 
 
 def test_first_and_lead_photos_are_not_lazy():

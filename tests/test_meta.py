@@ -21,7 +21,6 @@ def test_render_head_escapes_every_value():
     head = Head(html)
     assert head.first("og:title") == EVIL
     assert head.first("og:description") == EVIL_SUMMARY
-    assert head.all("article:tag") == ["a & b", "<i>x</i>"]
     assert [l["title"] for l in head.links][0] == 'Mục "A" & <B> (RSS)'
     # One script element only: the JSON-LD did not close it early.
     assert html.count("</script>") == 1
@@ -40,17 +39,16 @@ def test_article_tags_and_news_article():
     article = make(title="Hội nghị", section="chinh-tri", tags=["Đảng bộ", "Ba Bể"],
                    image="2026/11/hoi-nghi.jpg", date="2026-11-24 09:00", updated="2026-11-24 15:30")
     p = pub()
-    head = Head(meta.render_head(meta.article_tags(p, article, "https://example.org/bao/2026/11/hn/",
-                                                   ["https://example.org/bao/tac-gia/xuan-nghiep/"])))
+    head = Head(meta.render_head(meta.article_tags(p, article, "https://example.org/bao/2026/11/hn/")))
     assert head.first("og:type") == "article"
     assert head.first("og:locale") == "vi_VN"
     assert head.first("og:image") == "https://example.org/bao/images/2026/11/hoi-nghi.jpg"
     assert head.first("article:published_time") == "2026-11-24T09:00:00+07:00"
     assert head.first("article:modified_time") == "2026-11-24T15:30:00+07:00"
-    assert head.first("article:section") == "Chính trị"
-    assert head.all("article:tag") == ["Đảng bộ", "Ba Bể"]
+    # Each fact once: section, tags and authors are in the JSON-LD only; X falls back to og:image.
+    assert not head.all("article:section") and not head.all("article:tag") and not head.all("article:author")
+    assert not head.all("og:image:alt") and not head.all("twitter:image")
     assert head.first("twitter:card") == "summary_large_image"
-    assert head.first("twitter:image") == head.first("og:image")
     data = meta.news_article(p, article, "https://example.org/bao/2026/11/hn/")
     assert data["@type"] == "NewsArticle"
     assert data["image"] == ["https://example.org/bao/images/2026/11/hoi-nghi.jpg"]
@@ -59,6 +57,18 @@ def test_article_tags_and_news_article():
     assert data["author"] == [{"@type": "Person", "name": "Xuân Nghiệp"}]
     assert data["publisher"]["name"] == "Báo <Mẫu>"
     assert data["publisher"]["logo"]["url"] == "https://example.org/bao/assets/logo.png"
+    assert data["articleSection"] == "Chính trị" and data["keywords"] == ["Đảng bộ", "Ba Bể"]
+
+
+def test_modified_time_only_when_the_article_was_updated():
+    def head(**fields):
+        return Head(meta.render_head(meta.article_tags(pub(), make(date="2026-11-24 09:00", **fields), "u")))
+    assert not head().all("article:modified_time")
+    # An "update" at or before publication is no change.
+    assert not head(updated="2026-11-24 09:00").all("article:modified_time")
+    assert head(updated="2026-11-25 07:00").first("article:modified_time") == "2026-11-25T07:00:00+07:00"
+    # JSON-LD always has dateModified (search engines expect it): the publication time when never updated.
+    assert meta.news_article(pub(), make(date="2026-11-24 09:00"), "u")["dateModified"] == "2026-11-24T09:00:00+07:00"
 
 
 def test_lead_image_from_body_and_photo_url_hook():
@@ -78,8 +88,6 @@ def test_author_urls_keep_their_positions():
     urls = ["https://example.org/bao/tac-gia/xuan-nghiep/", None, "https://example.org/bao/tac-gia/duc-thinh/"]
     data = meta.news_article(pub(), article, "u", urls)
     assert [p.get("url") for p in data["author"]] == urls
-    head = Head(meta.render_head(meta.article_tags(pub(), article, "u", urls)))
-    assert head.all("article:author") == [urls[0], urls[2]]
 
 
 def test_page_tags_for_other_pages():
@@ -113,17 +121,18 @@ def test_article_page_head(site):
     assert head.first("og:title") == EVIL
     assert head.first("og:url") == canonical[0]
     assert head.first("article:published_time") == "2026-11-24T09:00:00+07:00"
-    assert head.first("article:section") == "Chính trị"
-    assert head.all("article:tag") == ["a & b", "<i>x</i>"]
+    assert not head.all("article:section") and not head.all("article:tag")
+    assert not head.all("article:modified_time")  # never updated
     assert head.first("description") == EVIL_SUMMARY
     ld = [json.loads(block) for block in head.json_ld]
     article = next(d for d in ld if d.get("@type") == "NewsArticle")
     assert article["headline"] == EVIL
     assert article["author"][0]["name"] == "Xuân Nghiệp"
+    assert article["author"][0]["url"] == "https://example.org/bao-thu/tac-gia/xuan-nghiep/"
+    assert article["articleSection"] == "Chính trị" and article["keywords"] == ["a & b", "<i>x</i>"]
     assert article["publisher"]["logo"]["url"].startswith("https://example.org/bao-thu/")
-    feeds = {l["href"] for l in head.links if l.get("rel") == "alternate" and "type" in l}
-    assert "https://example.org/bao-thu/feed.xml" in feeds
-    assert "https://example.org/bao-thu/chinh-tri/atom.xml" in feeds
+    # An article links the site's RSS only; every format is on the front page and section pages.
+    assert _feeds(head) == ["https://example.org/bao-thu/feed.xml"]
 
 
 def test_lead_image_and_modified_time(site):
@@ -149,13 +158,26 @@ def test_no_page_lets_front_matter_markup_through(site):
         assert "</script><b>" not in text, path
 
 
+def _feeds(head: Head) -> list[str]:
+    return [l["href"] for l in head.links if l.get("rel") == "alternate" and "type" in l]
+
+
 def test_other_pages_are_websites(site):
     home = Head(site.html(""))
     assert home.first("og:type") == "website"
     assert any(json.loads(b).get("@type") == "WebSite" for b in home.json_ld)
     section = Head(site.html("chinh-tri/"))
     assert section.first("og:type") == "website"
-    assert any(l.get("href") == "https://example.org/bao-thu/chinh-tri/feed.xml" for l in section.links)
+
+
+def test_every_feed_format_only_on_the_front_page_and_section_pages(site):
+    site_feeds = [f"https://example.org/bao-thu/{name}" for name in ("feed.xml", "atom.xml", "feed.json")]
+    assert _feeds(Head(site.html(""))) == site_feeds
+    assert _feeds(Head(site.html("chinh-tri/"))) == site_feeds[:1] + [
+        f"https://example.org/bao-thu/chinh-tri/{name}" for name in ("feed.xml", "atom.xml", "feed.json")]
+    for url in ("2026/11/khai-mac-hoi-cho/", "tac-gia/xuan-nghiep/", "chu-de/a-b/", "luu-tru/", "tim-kiem/"):
+        assert _feeds(Head(site.html(url))) == site_feeds[:1], url
+    assert _feeds(Head((site.site / "404.html").read_text(encoding="utf-8"))) == ["/bao-thu/feed.xml"]
 
 
 def test_404_and_robots(site):

@@ -55,12 +55,12 @@ def test_articles_stay_out_of_the_nav(site):
 
 def test_section_pages_are_paginated_newest_first(site):
     first = site.html("kinh-te/")
-    titles = re.findall(r'<h[23] class="ts-card__title"><a href="[^"]+">([^<]+)</a>', first)
+    titles = re.findall(r'<h[23]><a href="[^"]+">([^<]+)</a>', first)  # card titles: bare headings
     assert len(titles) == 5
     assert titles[0] == "Tin kinh tế số 12 về nông thôn mới"  # 2022-03-21, the newest
     assert 'rel="next" href="trang/2/"' in first
     third = site.html("kinh-te/trang/3/")
-    assert len(re.findall(r'class="ts-card__title"', third)) == 2
+    assert len(re.findall(r'<h2><a ', third)) == 2
     assert 'rel="prev" href="../2/"' in third and 'rel="next"' not in third
     assert not site.exists("kinh-te/trang/4/")
 
@@ -70,7 +70,7 @@ def test_author_location_tag_and_archive_pages(site):
     assert "Tin kinh tế số 9 về" in site.html("tac-gia/minh-duc/")
     assert "Lễ hội đầu năm ở Đồng Phúc" in site.html("dia-phuong/ba-be/")
     assert site.exists("dia-phuong/cho-don/")
-    assert len(re.findall(r'class="ts-card__title"', site.html("chu-de/ocop/"))) == 4
+    assert len(re.findall(r'<h2><a ', site.html("chu-de/ocop/"))) == 4
     year = site.html("2022/")
     assert "Năm 2022" in year and 'href="01/"' in year and 'href="03/"' in year
     assert "Lễ hội đầu năm" in site.html("2023/02/")
@@ -78,7 +78,7 @@ def test_author_location_tag_and_archive_pages(site):
 
 def test_home_page_leads_with_the_newest_story(site):
     html = site.html("")
-    lead = html[html.index("ts-card--lead"):]
+    lead = html[html.index('class="ts-lead"'):]
     assert "Lễ hội đầu năm ở Đồng Phúc" in lead[:2000]
     assert 'id="ts-block-kinh-te"' in html
 

@@ -61,26 +61,29 @@ def on_page_context(state, context, page, config, nav):
     pub = publication(state, config)
     canonical = page.canonical_url or ""
     article = context.get("article")
-    links = meta.feed_links(pub, pub.title, "")
+    listing_page = context.get("listing_page")
+    # Every format of a feed is linked only where readers subscribe: the front page (the
+    # site's feeds) and a section's pages (the site's RSS and the section's feeds). Other
+    # pages, articles among them, link the site's RSS alone: 5 lines less on each.
+    section_page = (listing_page is not None and listing_page.listing.kind == "section"
+                    and listing_page.items)
+    links = meta.feed_links(pub, pub.title, "", "all" if page.is_homepage else "rss")
+    if section_page:
+        links += meta.feed_links(pub, listing_page.listing.title, listing_page.listing.base_url)
     if article is not None:
         # One entry per author (None when the name makes no listing), so positions match.
         author_urls = [pub.absolute(l.base_url) if (l := build.archive.listing("author", name)) else None
                        for name in article.authors]
-        tags = meta.article_tags(pub, article, canonical, author_urls)
+        tags = meta.article_tags(pub, article, canonical)
         json_ld = meta.news_article(pub, article, canonical, author_urls)
-        if article.section:
-            links += meta.feed_links(pub, pub.section_name(article.section), f"{article.section}/")
         # Material prints page.meta.description unescaped: hand it escaped text.
         page.meta.setdefault("description", html.escape(article.summary, quote=True))
     else:
-        listing_page = context.get("listing_page")
         if listing_page is None:
             state.other_urls.append(page.url)
         title = pub.title if page.is_homepage else (page.title or pub.title)
         tags = meta.page_tags(pub, title, canonical)
         json_ld = meta.website(pub) if page.is_homepage else None
-        if listing_page is not None and listing_page.listing.kind == "section" and listing_page.items:
-            links += meta.feed_links(pub, listing_page.listing.title, listing_page.listing.base_url)
     if not canonical:
         tags = [t for t in tags if t[1] != "og:url"]
     context["ts_head"] = meta.render_head(tags, json_ld, links)

@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import pass_context
 from mkdocs.exceptions import Abort
 
-from toasoan.photos.figures import LEAD_THUMB_SIZES, THUMB_SIZES, picture_html
+from toasoan.photos.figures import LEAD_THUMB_SIZES, THUMB_SIZES, thumb_img_html
 from toasoan.photos.images import Publisher, write_atomic
 from toasoan.reading.photorefs import shown
 
@@ -61,18 +61,22 @@ def on_page_content(state, html, page, config, files):
 
 def on_env(state, env, config, files):
     catalog = _catalog(state)
+    url = env.filters["url"]  # MkDocs' own: the same short relative link as the title's
 
     @pass_context
     def thumb_html(context, item, lead=False) -> str:
-        """The responsive thumbnail of an article in a list ("" when it has no photo)."""
+        """The responsive thumbnail of an article in a list ("" when it has no photo).
+
+        A bare link around one ``<img>``: bulletin.css styles it by its place in the list.
+        """
         photo = catalog.lead(item) if catalog is not None and hasattr(item, "body") else None
         if photo is None:
             return ""
         base = str(context.get("base_url") or ".").rstrip("/") + "/"
         sizes = LEAD_THUMB_SIZES if lead else THUMB_SIZES
         # The title next to it is the link readers and screen readers use; this one is for tapping.
-        return (f'<a class="ts-card__thumb" href="{base}{item.url}" tabindex="-1" aria-hidden="true">'
-                f'{picture_html(photo, base, "", sizes, lazy=not lead)}</a>')
+        return (f'<a href="{url(context, item.url)}" tabindex="-1" aria-hidden="true">'
+                f'{thumb_img_html(photo, base, sizes, lazy=not lead)}</a>')
 
     env.globals["thumb_html"] = thumb_html
     return env

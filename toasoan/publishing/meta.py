@@ -99,7 +99,8 @@ def iso(dt: datetime) -> str:
 
 
 def modified(article: Article) -> datetime:
-    return article.updated if article.updated and article.updated > article.date else article.date
+    """The last change: ``updated`` when it is later than the date of publication."""
+    return updated(article) or article.date
 
 
 def json_for_script(data) -> str:
@@ -109,9 +110,18 @@ def json_for_script(data) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def article_tags(pub: Publication, article: Article, canonical: str,
-                 author_urls: list[str | None] | None = None) -> list[tuple[str, str, str]]:
-    """Open Graph and Twitter tags of an article as (attribute, name, content)."""
+def updated(article: Article) -> datetime | None:
+    """When the article was really changed after publication (front-matter ``updated``), else None."""
+    return article.updated if article.updated and article.updated > article.date else None
+
+
+def article_tags(pub: Publication, article: Article, canonical: str) -> list[tuple[str, str, str]]:
+    """Open Graph and Twitter tags of an article as (attribute, name, content).
+
+    Each fact once: section, tags and authors are in the JSON-LD (``news_article``),
+    where search engines read them; Facebook and Zalo use none of article:section,
+    article:tag or article:author, which cost a line per tag on every page.
+    """
     image = pub.image_url(article)
     tags = [
         ("property", "og:type", "article"),
@@ -122,23 +132,19 @@ def article_tags(pub: Publication, article: Article, canonical: str,
         ("property", "og:url", canonical),
     ]
     if image:
-        tags += [("property", "og:image", image), ("property", "og:image:alt", article.title),
-                 ("property", "og:image:type", image_type(image))]
+        # No og:image:alt: the picture is shared beside the title, which says the same.
+        tags += [("property", "og:image", image), ("property", "og:image:type", image_type(image))]
         # Zalo and Facebook show a large picture at once only when they are told its size.
         size = pub.image_size(article)
         if size:
             tags += [("property", "og:image:width", str(size[0])), ("property", "og:image:height", str(size[1]))]
-    tags += [("property", "article:published_time", iso(article.date)),
-             ("property", "article:modified_time", iso(modified(article)))]
-    section = pub.section_name(article.section)
-    if section:
-        tags.append(("property", "article:section", section))
-    tags += [("property", "article:tag", tag) for tag in article.tags]
-    tags += [("property", "article:author", url) for url in author_urls or [] if url]
-    # X (Twitter) reads og:title and og:description when its own tags are absent: not repeated.
+    tags.append(("property", "article:published_time", iso(article.date)))
+    changed = updated(article)
+    if changed:  # an article never changed has no modification time (the JSON-LD still says dateModified)
+        tags.append(("property", "article:modified_time", iso(changed)))
+    # X (Twitter) reads og:title, og:description and og:image when its own tags are absent:
+    # only the card kind is its own.
     tags.append(("name", "twitter:card", "summary_large_image" if image else "summary"))
-    if image:
-        tags.append(("name", "twitter:image", image))
     return tags
 
 
@@ -214,11 +220,15 @@ def website(pub: Publication) -> dict:
     return data
 
 
-def feed_links(pub: Publication, title: str, base: str) -> list[tuple[str, str, str]]:
-    """(type, title, href) of the RSS, Atom and JSON feeds found at ``base``."""
-    return [("application/rss+xml", f"{title} (RSS)", pub.absolute(base + "feed.xml")),
-            ("application/atom+xml", f"{title} (Atom)", pub.absolute(base + "atom.xml")),
-            ("application/feed+json", f"{title} (JSON Feed)", pub.absolute(base + "feed.json"))]
+def feed_links(pub: Publication, title: str, base: str, formats: str = "all") -> list[tuple[str, str, str]]:
+    """(type, title, href) of the feeds found at ``base``: RSS, Atom and JSON, or with
+    ``formats="rss"`` the RSS feed alone (what most pages link: readers find the rest
+    on the front page and the section pages)."""
+    links = [("application/rss+xml", f"{title} (RSS)", pub.absolute(base + "feed.xml"))]
+    if formats == "all":
+        links += [("application/atom+xml", f"{title} (Atom)", pub.absolute(base + "atom.xml")),
+                  ("application/feed+json", f"{title} (JSON Feed)", pub.absolute(base + "feed.json"))]
+    return links
 
 
 def render_head(tags: list[tuple[str, str, str]], json_ld: dict | None = None,

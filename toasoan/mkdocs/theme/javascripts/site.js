@@ -38,11 +38,14 @@
     } catch (e) {}
   }
 
-  /* Under an article: share it, or copy its link; change the text size. */
-  var box = doc.querySelector("[data-ts-tools]");
+  /* Under an article: share it, or copy its link; change the text size. The address is
+     written once, in data-url (partials/article-tools.html): the Facebook and Zalo links
+     end with their parameter's "=" and get it here, then show. */
+  var box = doc.querySelector(".ts-tools");
   if (!box) return;
   var url = box.getAttribute("data-url") || location.href.split("#")[0], title = box.getAttribute("data-title");
-  var btn = box.querySelector("[data-ts-share]"), status = box.querySelector("[data-ts-share-status]");
+  var btn = box.querySelector("[data-ts-share]"), status = box.querySelector("[role=status]");
+  box.querySelectorAll('a[href$="="]').forEach(function (a) { a.href += encodeURIComponent(url); a.hidden = false; });
   function say(t) { status.textContent = t }
   /* Older browsers, or a page opened without a secure context: select the text and copy it. */
   function fallback() {
