@@ -202,20 +202,23 @@ def test_serve_previews_drafts(tmp_path):
     site_files(tmp_path, {"2022/nhap.md": article(title="Bài nháp", draft=True)})
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "toasoan", "serve", "--root", str(tmp_path),
-                             "--", "-a", f"127.0.0.1:{port}", "--no-livereload"],
-                            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "toasoan", "serve", "--root", str(tmp_path),
+                                 "--", "-a", f"127.0.0.1:{port}", "--no-livereload"],
+                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}/bao-thu/2022/01/bai-nhap/"
-        deadline = time.time() + 60
+        deadline = time.time() + 120
         while True:
             try:
-                with urllib.request.urlopen(url, timeout=5) as response:
+                with urllib.request.urlopen(url, timeout=20) as response:
                     assert "Bài nháp" in response.read().decode("utf-8")
                     break
-            except OSError:
+            except OSError as e:
                 if time.time() > deadline or proc.poll() is not None:
-                    raise
+                    raise AssertionError(f"{e}; exit {proc.poll()}; serve log:\n"
+                                         + log.read_text(encoding="utf-8", errors="replace")[-3000:]) from e
                 time.sleep(0.5)
     finally:
         proc.terminate()
