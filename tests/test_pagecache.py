@@ -116,8 +116,9 @@ def test_a_template_of_the_site_changes_every_page(tmp_path):
 
 
 def _entries(root: Path) -> list[Path]:
-    """The page entries (the search's term store beside them aside)."""
-    return sorted(p for p in (root / ".cache" / "pages").rglob("*") if p.is_file() and p.name != "search-terms.bin")
+    """The page entries, ``<site key>/<2 chars>/<page key>`` (the stores beside them aside)."""
+    pages = root / ".cache" / "pages"
+    return sorted(p for p in pages.rglob("*") if p.is_file() and len(p.relative_to(pages).parts) == 3)
 
 
 def _reused_terms(log: str) -> int:

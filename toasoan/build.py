@@ -14,6 +14,7 @@ from .core.names import canonicalise
 from .photos.catalog import Catalog, check_photos
 from .core.problems import Problems, shown_path
 from .reading.reader import ReadCache, read_all, resolve_related
+from .reading.stored import ArticleStore
 
 
 @dataclass
@@ -60,11 +61,12 @@ class Build:
 
 
 def prepare(root: Path, site: SiteConfig, preview: bool = False,
-            now: datetime | None = None, cache: ReadCache | None = None) -> Build:
+            now: datetime | None = None, cache: ReadCache | ArticleStore | None = None) -> Build:
     """Read all articles below ``root/articles`` and build the Archive.
 
     ``preview`` (``mkdocs serve``) also shows drafts and scheduled articles;
-    ``cache`` (``toasoan serve``) keeps the files read by an earlier call.
+    ``cache`` (``toasoan serve``) keeps the files read by an earlier call, or (the
+    hourly build) the articles read by an earlier build.
     """
     now = now or now_in(site)
     articles, problems = read_all(root / site.articles_dir, site, now, cache)

@@ -59,9 +59,19 @@ class Run:
     seconds: float = 0.0
 
 
-def enabled(state) -> bool:
-    return (state.command == "build" and not state.dirty and state.build is not None
+def wanted(state) -> bool:
+    """Whether this build keeps anything between builds (pages, articles read, terms)."""
+    return (state.command == "build" and not state.dirty
             and os.environ.get("TOASOAN_PAGE_CACHE", "1").lower() not in ("0", "off", "no", "false"))
+
+
+def enabled(state) -> bool:
+    return wanted(state) and state.build is not None
+
+
+def reading_key(config) -> str:
+    """What reading an article depends on besides its file: the generator and ``extra.bulletin``."""
+    return digest(generator_key(), _plain(config.extra.get("bulletin")))
 
 
 def on_files(state, files, config):

@@ -74,10 +74,11 @@ def _text_list(value) -> list[str] | None:
 
 
 def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
-                 problems: Problems) -> Article | None:
-    """Parse one file; report its problems and return None if it cannot be used."""
+                 problems: Problems, raw: bytes | None = None) -> Article | None:
+    """Parse one file (or ``raw``, its bytes read already); report its problems and
+    return None if it cannot be used."""
     try:
-        parsed = split(decode(read_source(path, site.max_article_kb)))
+        parsed = split(decode(raw if raw is not None else read_source(path, site.max_article_kb)))
     except FrontMatterError as e:
         problems.error(path, e.line, e.message, e.fix)
         return None
