@@ -116,8 +116,9 @@ def test_a_template_of_the_site_changes_every_page(tmp_path):
 
 
 def _entries(root: Path) -> list[Path]:
-    """The page entries (the search's term store beside them aside)."""
-    return sorted(p for p in (root / ".cache" / "pages").rglob("*") if p.is_file() and p.name != "search-terms.bin")
+    """The page entries, ``<site key>/<2 chars>/<page key>`` (the stores beside them aside)."""
+    pages = root / ".cache" / "pages"
+    return sorted(p for p in pages.rglob("*") if p.is_file() and len(p.relative_to(pages).parts) == 3)
 
 
 def _reused_terms(log: str) -> int:
@@ -260,4 +261,27 @@ def test_settings_from_an_inherited_file_or_the_environment_change_the_pages(tmp
     built = sitebuild.build(tmp_path, {}, cfg=cfg, env=env)
     assert built.returncode == 0, built.log
     assert "năm 2027" in built.html("2026/11/nong-thon-moi-o-ba-be-ky-1/")
+    assert "dùng lại 0 trang" in built.log
+
+
+def _reused_related(log: str) -> int:
+    found = re.search(r"Xem thêm: \d+ bài, dùng lại từ của (\d+) bài", log)
+    assert found, log
+    return int(found.group(1))
+
+
+def test_related_terms_are_kept_for_unchanged_articles_even_when_a_setting_changes(tmp_path):
+    """related-terms.bin lies beside the site-key folders: a new setting renders every
+    page again but tokenises only the edited article for "Xem thêm"."""
+    built = _build(tmp_path, cache=True, files=_articles(), images=_images())
+    assert _reused_related(built.log) == 0
+    assert (tmp_path / ".cache" / "pages" / "related-terms.bin").is_file()
+    art = tmp_path / "articles" / "2026"
+    (art / "bai-3.md").write_text(_articles()["2026/bai-3.md"].replace("Đoạn hai.", "Đoạn hai về chè."),
+                                  encoding="utf-8")
+    built = _build(tmp_path, cache=True, section_count=2)
+    _build(tmp_path, cache=False, section_count=2)
+    assert sitebuild.tree_differences(tmp_path / "site", tmp_path / "plain") == []
+    published = 7   # the scheduled article is not in the pool
+    assert _reused_related(built.log) == published - 1
     assert "dùng lại 0 trang" in built.log

@@ -241,6 +241,38 @@ def test_term_matrix_is_the_same_whatever_the_chunk_size(build, monkeypatch):
     assert (chunked.matrix.indices == whole.matrix.indices).all()   # rows stay sorted by column
 
 
+def test_term_matrix_from_a_store_is_the_matrix_made_afresh(build, tmp_path):
+    """The hourly build keeps each article's terms (related-terms.bin): empty, full,
+    holding some of the articles, or damaged, the matrix is the one made without it."""
+    from toasoan.related.terms import TermStore
+    articles = list(build.articles)
+    plain = TermMatrix(articles)
+    path = tmp_path / "related-terms.bin"
+
+    def same(store):
+        terms = TermMatrix(articles, store)
+        store.save()
+        assert terms.vocab == plain.vocab and terms.matrix.shape == plain.matrix.shape
+        assert (terms.matrix != plain.matrix).nnz == 0
+        assert (terms.matrix.indices == plain.matrix.indices).all()
+        return store
+
+    first = same(TermStore(path, "v1"))
+    assert (first.loaded, first.made) == (0, len(articles))
+    again = same(TermStore(path, "v1"))
+    assert (again.loaded, again.made) == (len(articles), 0), "nothing tokenised again"
+    assert same(TermStore(path, "v2")).made == len(articles), "another generator's store is ignored"
+    articles[0].body += "\n\nĐoạn mới về chè Shan tuyết."
+    plain = TermMatrix(articles)
+    assert same(TermStore(path, "v2")).made == 1, "the edited article only"
+    blob = bytearray(path.read_bytes())
+    blob[-2] ^= 0x40   # one record damaged (its zlib check): made again
+    path.write_bytes(bytes(blob))
+    assert same(TermStore(path, "v2")).made == 1
+    path.write_bytes(b"not a store")
+    assert same(TermStore(path, "v2")).made == len(articles)
+
+
 def topical_archive(per_topic=60, topics=6, seed=3) -> list[Article]:
     """Articles on a few broad subjects, each article a few subject words in common filler."""
     rng = random.Random(seed)

@@ -188,7 +188,7 @@ def test_the_term_store_gives_the_same_bytes_and_makes_only_what_changed(tmp_pat
     path = tmp_path / "terms.bin"
     first = TermStore(path)
     write_index(tmp_path / "first", docs, [], first)
-    assert (first.read, first.made) == (0, 40) and first.records == {}, "saved and let go"
+    assert (first.loaded, first.made) == (0, 40) and first.records == {}, "saved and let go"
     assert _files(tmp_path / "first") == _files(_plain(tmp_path / "a", docs))
 
     docs = [doc("Tin mới về hội nghị Đảng bộ", "Hôm nay Đảng bộ họp.", "2025-06-01")] + docs[:20] + docs[21:]
@@ -201,10 +201,10 @@ def test_the_term_store_gives_the_same_bytes_and_makes_only_what_changed(tmp_pat
         path.write_bytes(kept)   # each way starts from the first build's store
         store = TermStore(path)
         write_index(tmp_path / f"w{workers}", docs, [], store)
-        assert (store.read, store.made) == (40, 2), "the new and the edited document only"
+        assert (store.loaded, store.made) == (40, 2), "the new and the edited document only"
         assert _files(tmp_path / f"w{workers}") == expected
     store.save()
-    assert TermStore(path).read == 40, "the deleted document is forgotten"
+    assert TermStore(path).loaded == 40, "the deleted document is forgotten"
 
 
 def _plain(folder, docs):
@@ -223,4 +223,4 @@ def test_a_term_store_that_is_not_a_plain_file_is_ignored(tmp_path):
     for path in (fifo, link):
         store = TermStore(path)
         write_index(tmp_path / path.stem, [doc("Tin Đảng bộ", "Đảng bộ họp.")], [], store)
-        assert (store.read, store.made) == (0, 1)
+        assert (store.loaded, store.made) == (0, 1)

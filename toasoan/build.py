@@ -14,6 +14,7 @@ from .core.names import canonicalise
 from .photos.catalog import Catalog, check_photos
 from .core.problems import Problems, shown_path
 from .reading.reader import ReadCache, read_all, resolve_related
+from .reading.stored import ArticleStore
 
 
 @dataclass
@@ -65,20 +66,22 @@ class Build:
 
 
 def prepare(root: Path, site: SiteConfig, preview: bool = False,
-            now: datetime | None = None, cache: ReadCache | None = None) -> Build:
+            now: datetime | None = None, cache: ReadCache | ArticleStore | None = None) -> Build:
     """Read all articles below ``root/articles`` and build the Archive.
 
     ``preview`` (``mkdocs serve``) also shows drafts and scheduled articles;
-    ``cache`` (``toasoan serve``) keeps the files read by an earlier call.
+    ``cache`` (``toasoan serve``) keeps the files read by an earlier call, or (the
+    hourly build) the articles read by an earlier build.
     """
     now = now or now_in(site)
     articles, problems = read_all(root / site.articles_dir, site, now, cache)
     site.report(root, problems)
     # Before anything lists them: every later stage sees each name's one spelling.
-    names = _canonical_names(articles, site, problems, cache)
+    kept = cache if isinstance(cache, ReadCache) else None   # a preview's memory between saves
+    names = _canonical_names(articles, site, problems, kept)
     shown = articles if preview else [a for a in articles if a.published]
     chosen = resolve_related(shown, Problems())  # links to hidden articles drop out here
-    photos = check_photos(articles, root, site, problems, cache.photo_refs if cache is not None else None)
+    photos = check_photos(articles, root, site, problems, kept.photo_refs if kept is not None else None)
     return Build(site, root, articles, shown, Archive(shown, site, names), problems, preview, photos, chosen,
                  now=now)
 

@@ -14,6 +14,8 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, InclusionLevel
 
 from toasoan import build as building
+from toasoan.mkdocs import pagecache
+from toasoan.reading.stored import ArticleStore
 from toasoan.reading.archive import CALENDAR_URL, KIND_LABEL, day_url, front_page
 from toasoan.core.config import ConfigError, SiteConfig
 from toasoan.core.dates import DAY, LONG, SHORT, vn_date
@@ -24,6 +26,7 @@ log = logging.getLogger("mkdocs.hooks.articles")
 _PAGES_DIR = Path(__file__).resolve().parent / "pages"
 _PAGES = ("tim-kiem.md",)   # pages every site has, shipped with the package
 CALENDAR_SRC = CALENDAR_URL + "index.md"
+ARTICLE_STORE = "articles.bin"   # in the page cache's folder, outside its site key's: never published
 
 
 def on_config(state, config):
@@ -59,8 +62,15 @@ def _one_name(site, config) -> None:
 
 def on_files(state, files, config):
     root = Path(config.config_file_path).resolve().parent
-    cache = state.session.reads if state.session is not None else None
+    cache = stored = None
+    if state.session is not None:   # toasoan serve: the files read before, in memory
+        cache = state.session.reads
+    elif pagecache.wanted(state):    # the hourly build: the articles read by the last build, on disk
+        cache = stored = ArticleStore(root / pagecache.CACHE_DIR / ARTICLE_STORE, pagecache.reading_key(config))
     build = state.build = building.prepare(root, state.site, preview=state.preview, cache=cache)
+    if stored is not None:
+        stored.save()
+        log.info(f"Bộ nhớ đệm bài viết: dùng lại {stored.hits} bài đã đọc, đọc mới {stored.made} bài")
     for problem in build.problems.sorted():
         (log.error if problem.level == "lỗi" else log.warning)(str(problem))
     log.info(build.summary())

@@ -2,8 +2,9 @@
 
 The hourly build (``mkdocs build`` in CI, the cache folder carried between runs)
 renders again only the article and listing pages whose key changed; the others
-skip Markdown, the guard and their templates: MkDocs reads a three-line source
-for them, does not convert it (``lookup`` replaces the page's ``render``) and renders ``pagecache.html``, which prints the cached final HTML.
+skip Markdown, the guard and their templates: MkDocs reads an empty source
+for them, does not convert it (``lookup`` replaces the page's ``render``) and renders
+``pagecache.html``, which prints the cached final HTML.
 The home page, the calendar and the pages in docs/ are always rendered (a few
 pages). Keys are made after the related stage (``on_files``), from what each
 page shows; the logic and the storage are in ``toasoan.publishing.pagecache``.
@@ -30,7 +31,7 @@ log = logging.getLogger("mkdocs.hooks.pagecache")
 
 CACHE_DIR = ".cache/pages"   # beside the photo cache (.cache/photos): CI keeps .cache/
 TEMPLATE = "pagecache.html"
-SOURCE = f"---\ntemplate: {TEMPLATE}\n---\n"
+SOURCE = ""   # no front matter to parse (YAML, per page): ``lookup`` sets the template
 CONTEXT = "ts_cached_page"
 
 
@@ -55,13 +56,24 @@ class Run:
     keys: dict[str, str] = field(default_factory=dict)      # src_uri -> key, pages to store
     served: dict[str, str] = field(default_factory=dict)    # src_uri -> cached HTML
     tainted: set[str] = field(default_factory=set)          # pages that logged a warning
+    cards: dict = field(default_factory=dict)               # Article -> its card's digest, made once
     watch: _Watch | None = None
     seconds: float = 0.0
 
 
-def enabled(state) -> bool:
-    return (state.command == "build" and not state.dirty and state.build is not None
+def wanted(state) -> bool:
+    """Whether this build keeps anything between builds (pages, articles read, terms)."""
+    return (state.command == "build" and not state.dirty
             and os.environ.get("TOASOAN_PAGE_CACHE", "1").lower() not in ("0", "off", "no", "false"))
+
+
+def enabled(state) -> bool:
+    return wanted(state) and state.build is not None
+
+
+def reading_key(config) -> str:
+    """What reading an article depends on besides its file: the generator and ``extra.bulletin``."""
+    return digest(generator_key(), _plain(config.extra.get("bulletin")))
 
 
 def on_files(state, files, config):
@@ -145,8 +157,8 @@ def page_key(state, page) -> str | None:
     if hasattr(item, "body"):
         if ".md" in item.body:   # a link to another page: MkDocs resolves it against every file
             return None
-        return digest(run.cache.site_key, "article", page.file.src_uri, page.url, *_article(build, item))
-    return digest(run.cache.site_key, "listing", page.file.src_uri, page.url, *_listing(build, item))
+        return digest(run.cache.site_key, "article", page.file.src_uri, page.url, *_article(run, build, item))
+    return digest(run.cache.site_key, "listing", page.file.src_uri, page.url, *_listing(run, build, item))
 
 
 def _photo(photo):
@@ -155,12 +167,17 @@ def _photo(photo):
     return (photo.src, photo.key, tuple(photo.widths), photo.info.width, photo.info.height, photo.info.error)
 
 
-def _card(build, a):
-    """What a list shows of an article: title, link, date, status, summary, thumbnail."""
-    return (a.url, a.title, a.date, a.status, a.summary, a.section, _photo(build.photos.lead(a)))
+def _card(run, build, a) -> str:
+    """What a list shows of an article (title, link, date, status, summary, thumbnail), as a
+    digest made once per build: an article's card is in the keys of dozens of pages."""
+    card = run.cards.get(a)
+    if card is None:
+        card = run.cards[a] = digest(a.url, a.title, a.date, a.status, a.summary, a.section,
+                                     _photo(build.photos.lead(a)))
+    return card
 
 
-def _article(build, a):
+def _article(run, build, a):
     catalog, archive = build.photos, build.archive
 
     def link(kind, name):
@@ -172,10 +189,10 @@ def _article(build, a):
     shown, same = related.lists(build, a)
     return (a.title, a.date, a.updated, tuple(a.authors), a.location, a.slug, a.body, a.section, tuple(a.tags),
             a.summary, a.summary_given, a.image, a.status, refs, _photo(catalog.lead(a)), links,
-            tuple(_card(build, o) for o in shown), tuple(_card(build, o) for o in same))
+            tuple(_card(run, build, o) for o in shown), tuple(_card(run, build, o) for o in same))
 
 
-def _listing(build, lp):
+def _listing(run, build, lp):
     listing, archive = lp.listing, build.archive
     around = None
     if listing.kind == "year":
@@ -185,7 +202,7 @@ def _listing(build, lp):
     elif listing.kind == "day":
         around = tuple((d.base_url, d.title) if d else None for d in archive.day_neighbours(listing.key))
     return (listing.kind, listing.key, listing.title, listing.base_url, lp.number, lp.count, around,
-            tuple(_card(build, a) for a in lp.items))
+            tuple(_card(run, build, a) for a in lp.items))
 
 
 def lookup(state, page) -> bool:
@@ -208,6 +225,7 @@ def lookup(state, page) -> bool:
 
     def render(config, files):   # its HTML is whole already: no Markdown instance to build
         page.content = ""
+        page.meta = {"template": TEMPLATE}
     page.render = render
     return True
 

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 from toasoan.core.memory import give_back
+from toasoan.mkdocs import pagecache
+from toasoan.publishing.pagecache import generator_key
 from toasoan.related.rank import relate_all, same_section
+from toasoan.related.terms import TermStore
 
 log = logging.getLogger("mkdocs.hooks.related")
+# Beside the page cache's site-key folders, not in one: a new setting keeps the terms
+# (they depend on the article and the generator only; the generator is in the header).
+STORE = "related-terms.bin"
 SECTION_COUNT = 5   # default length of "Tin cùng chuyên mục" (extra.bulletin.section_count)
 
 
@@ -24,18 +31,26 @@ def on_files(state, files, config):
     if state.session is not None:  # toasoan serve: ranked in the background (see rank), meanwhile the last lists
         build.related = state.session.carried_related(build)
         return files
-    rank(build)
+    store = None
+    if pagecache.wanted(state):   # the hourly build: tokenise only new and edited articles
+        root = Path(config.config_file_path).resolve().parent
+        store = TermStore(root / pagecache.CACHE_DIR / STORE, generator_key())
+    rank(build, store)
     return files
 
 
-def rank(build) -> None:
+def rank(build, store: TermStore | None = None) -> None:
     """Rank every shown article's "Xem thêm" (the longest step of a build: timed in the log)."""
     started, cpu = time.perf_counter(), time.process_time()
     # Automatic links come from published articles only, even in preview.
     pool = [a for a in build.articles if a.published]
-    build.related = relate_all(build.shown, pool, build.chosen, build.site.related_count)
+    build.related = relate_all(build.shown, pool, build.chosen, build.site.related_count, store=store)
+    reused = ""
+    if store is not None:
+        store.save()
+        reused = f", dùng lại từ của {len(store.used) - store.made} bài"
     give_back()   # the ranking's temporary arrays: the pages rendered next need the room
-    log.info("Xem thêm: %d bài, %.1f giây (CPU %.1f giây)", len(build.shown),
+    log.info("Xem thêm: %d bài%s, %.1f giây (CPU %.1f giây)", len(build.shown), reused,
              time.perf_counter() - started, time.process_time() - cpu)
 
 

@@ -59,8 +59,8 @@ def write(folder: Path, skip: frozenset[str] = frozenset(), now: datetime | None
     manifest, atomically: it either exists complete or not at all."""
     folder = Path(folder)
     files: dict[str, tuple[int, str]] = {}
-    for rel, path in _walk(folder, skip | {NAME}):
-        files[rel] = (path.stat().st_size, file_hash(path))
+    for rel, entry in _walk(folder, skip | {NAME}):
+        files[rel] = (entry.stat().st_size, file_hash(entry.path))
     data = {
         "format": FORMAT,
         "generator": f"toasoan {__version__}",
@@ -146,14 +146,26 @@ def check(folder: Path, manifest: Manifest, hashes: bool = False) -> None:
 
 
 def _walk(folder: Path, skip: frozenset[str]):
-    """(relative POSIX path, path) of every file below ``folder``, in a stable order."""
-    for top, dirs, names in os.walk(folder):
-        here = Path(top)
-        if here == folder:
-            dirs[:] = [d for d in dirs if d not in skip]
-            names = [n for n in names if n not in skip]
-        dirs.sort()
-        for name in sorted(names):
-            path = here / name
-            if path.is_file():
-                yield path.relative_to(folder).as_posix(), path
+    """(relative POSIX path, os.DirEntry) of every file below ``folder``, in a stable order.
+
+    With ``os.scandir``, not pathlib: a site has tens of thousands of files, and an
+    entry already knows whether it is a file, and its size, without asking the system
+    again. Links are not followed into folders; a link to a file counts as that file.
+    """
+    stack = [("", str(folder))]
+    while stack:
+        prefix, top = stack.pop()
+        try:
+            with os.scandir(top) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
+            if not prefix and entry.name in skip:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry)
+            elif entry.is_file():
+                yield prefix + entry.name, entry
+        stack.extend((f"{prefix}{d.name}/", d.path) for d in reversed(folders))

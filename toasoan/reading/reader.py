@@ -74,10 +74,11 @@ def _text_list(value) -> list[str] | None:
 
 
 def read_article(path: Path, rel: str, site: SiteConfig, now: datetime,
-                 problems: Problems) -> Article | None:
-    """Parse one file; report its problems and return None if it cannot be used."""
+                 problems: Problems, raw: bytes | None = None) -> Article | None:
+    """Parse one file (or ``raw``, its bytes read already); report its problems and
+    return None if it cannot be used."""
     try:
-        parsed = split(decode(read_source(path, site.max_article_kb)))
+        parsed = split(decode(raw if raw is not None else read_source(path, site.max_article_kb)))
     except FrontMatterError as e:
         problems.error(path, e.line, e.message, e.fix)
         return None
@@ -457,15 +458,16 @@ def _check_markup(path: Path, body: str, first_line: int, problems: Problems) ->
 
 
 def read_all(articles_dir: Path, site: SiteConfig, now: datetime,
-             cache: ReadCache | None = None) -> tuple[list[Article], Problems]:
+             cache=None) -> tuple[list[Article], Problems]:
     """Read and validate every article, then check what involves several of them.
 
-    With a ``cache`` (the preview), unchanged files are not read again.
+    With a ``cache`` (the preview's ReadCache, or the hourly build's ArticleStore),
+    unchanged files are not parsed again.
     """
     problems = Problems()
     articles = []
     read = cache.read if cache is not None else read_article
-    sources = find_sources(articles_dir, problems, cache.paths if cache is not None else None)
+    sources = find_sources(articles_dir, problems, cache.paths if isinstance(cache, ReadCache) else None)
     # Each source is below articles_dir: its relative name by slicing (Path.relative_to
     # parsed 10,000 paths again on every save of a preview).
     cut = len(str(articles_dir).rstrip(os.sep)) + 1

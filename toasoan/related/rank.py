@@ -26,7 +26,7 @@ from scipy import sparse
 
 from ..related import matrix as rm
 from ..core.model import Article
-from ..related.terms import TermMatrix, features
+from ..related.terms import TermMatrix, TermStore, features
 
 
 @dataclass
@@ -57,7 +57,7 @@ class RelatedIndex:
     """Every published article's best related articles, ranked once (see
     toasoan.related_matrix for the sparse products doing the work)."""
 
-    def __init__(self, pool: list[Article], options: Options | None = None):
+    def __init__(self, pool: list[Article], options: Options | None = None, store: TermStore | None = None):
         self.options = opt = options or Options()
         # A stable order makes every tie break the same way, whatever the file order.
         self.pool = sorted(pool, key=lambda a: (a.date, a.slug))
@@ -65,7 +65,7 @@ class RelatedIndex:
         n = len(self.pool)
         self._codes: dict[str, dict[str, int]] = {"section": {}, "place": {}}
         self.info = self._info(self.pool)
-        terms = TermMatrix(self.pool)
+        terms = TermMatrix(self.pool, store)   # ``store``: each article's terms from earlier builds
         raw, self._terms = terms.matrix, terms
         terms.matrix = None   # only the vocabulary stays (for a draft in preview)
         df = np.bincount(raw.indices, minlength=raw.shape[1])
@@ -143,13 +143,15 @@ def _place(location: str) -> str:
 
 
 def relate_all(shown: list[Article], pool: list[Article], chosen: dict[int, list[Article]],
-               count: int, options: Options | None = None) -> dict[Article, list[Article]]:
+               count: int, options: Options | None = None,
+               store: TermStore | None = None) -> dict[Article, list[Article]]:
     """Every shown article's "Xem thêm" list: the editor's links, then the best of the rest.
 
     ``pool`` is what may be linked automatically: published articles only,
-    never drafts or scheduled ones (which ``shown`` holds in preview).
+    never drafts or scheduled ones (which ``shown`` holds in preview). ``store``
+    keeps each article's terms between builds (the hourly build's cache).
     """
-    index = RelatedIndex([a for a in pool if a.published], options)
+    index = RelatedIndex([a for a in pool if a.published], options, store)
     out: dict[Article, list[Article]] = {}
     for article in shown:
         picked = list(chosen.get(id(article), []))

@@ -7,14 +7,19 @@ and carries a meaning that its syllables alone do not.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import struct
+import zlib
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
 from ..reading.plain import words_text
 from ..core.model import Article
+from ..core.records import RecordStore, header
 from ..core.text import fold_fast
 
 TITLE_WEIGHT = 3     # a title word counts like this many body words
@@ -71,48 +76,136 @@ def _fields(article: Article):
         yield tag, 1
 
 
-# Articles tokenised at a time: their syllable strings (tens of bytes each) live
+# Articles assembled at a time: their syllable strings (tens of bytes each) live
 # only while their chunk is counted, so memory follows the counts, not the text.
 CHUNK = 2000
+_PAIR_KEY = 1 << 32
 _TAG_KEY = 1 << 62   # tag keys sort after every pair key (a << 32 | b)
+FORMAT = 1   # of a record: a new one ignores stores of the old
+_SIZES = struct.Struct("<III")
+SEP = "\x1f"
+
+
+def record_key(article: Article) -> bytes:
+    """What an article's terms depend on: title, summary if written, body, tags."""
+    h = hashlib.blake2b(digest_size=16)
+    parts = (article.title, article.summary if article.summary_given else "\0", article.body, *article.tags)
+    h.update(SEP.join(parts).encode("utf-8", "surrogatepass"))
+    return h.digest()
+
+
+def record(article: Article) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """An article's terms in its own numbering, what the store keeps of it.
+
+    Its distinct syllables in order of first use ("|", the end of a run, first),
+    its distinct tag terms, then each term's key and count: a syllable is its
+    number, a pair ``a << 32 | b``, a tag ``_TAG_KEY`` + its number; keys increase.
+    """
+    tokens: list[str] = []
+    lengths: list[int] = []
+    weights: list[float] = []
+    for text, weight in _fields(article):
+        # "|" ends a run: punctuation, numbers, and the end of a field.
+        run = _BREAK.sub(" | ", fold_fast(text)).split()
+        run.append("|")
+        tokens += run
+        lengths.append(len(run))
+        weights.append(weight)
+    names = list(dict.fromkeys(["|", *tokens]))
+    number = {t: i for i, t in enumerate(names)}
+    ids = np.fromiter(map(number.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    w = np.repeat(np.asarray(weights, dtype=np.float32), lengths)
+    stop = np.fromiter((t in STOP for t in names), dtype=bool, count=len(names))
+    stop[0] = True
+    single = ~stop[ids]
+    a, b = ids[:-1], ids[1:]
+    pair = (a != 0) & (b != 0) & ~(stop[a] & stop[b])
+    tag_terms = ["#" + fold_fast(tag).strip() for tag in article.tags]
+    tag_names = list(dict.fromkeys(tag_terms))
+    tag_number = {t: i for i, t in enumerate(tag_names)}
+    keys = np.concatenate([ids[single], a[pair] << 32 | b[pair],
+                           _TAG_KEY + np.array([tag_number[t] for t in tag_terms], dtype=np.int64)])
+    data = np.concatenate([w[single], w[:-1][pair], np.full(len(tag_terms), TAG_WEIGHT, dtype=np.float32)])
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    counts = np.bincount(inverse.ravel(), weights=data, minlength=len(uniq)).astype(np.float32)
+    return names, tag_names, uniq, counts
+
+
+def pack(rec) -> bytes:
+    names, tag_names, keys, counts = rec
+    text = SEP.join(names + tag_names).encode("utf-8", "surrogatepass")
+    return zlib.compress(_SIZES.pack(len(names), len(tag_names), len(keys)) + keys.astype("<i8").tobytes()
+                         + counts.astype("<f4").tobytes() + text, 1)
+
+
+def unpack(blob: bytes):
+    """A record from its bytes, or None when it is damaged in any way."""
+    try:
+        raw = zlib.decompress(blob)
+        n_names, n_tags, n_keys = _SIZES.unpack_from(raw)
+        at = _SIZES.size
+        keys = np.frombuffer(raw, dtype="<i8", count=n_keys, offset=at).astype(np.int64)
+        at += 8 * n_keys
+        counts = np.frombuffer(raw, dtype="<f4", count=n_keys, offset=at).astype(np.float32)
+        words = raw[at + 4 * n_keys:].decode("utf-8", "surrogatepass").split(SEP)
+    except (zlib.error, struct.error, UnicodeDecodeError, ValueError):
+        return None
+    if len(words) != n_names + n_tags or n_names == 0 or words[0] != "|":
+        return None
+    names, tag_names = words[:n_names], words[n_names:]
+    if n_keys:   # numbers out of range would index another article's terms
+        ends = np.searchsorted(keys, [_PAIR_KEY, _TAG_KEY])
+        pairs = keys[ends[0]:ends[1]]
+        if (keys[0] < 0 or not (keys[1:] > keys[:-1]).all()
+                or (ends[0] and keys[ends[0] - 1] >= n_names)
+                or (len(pairs) and (pairs[-1] >> 32 >= n_names or (pairs & 0xFFFFFFFF).max() >= n_names))
+                or (ends[1] < n_keys and keys[-1] - _TAG_KEY >= n_tags)):
+            return None
+    return names, tag_names, keys, counts
+
+
+class TermStore(RecordStore):
+    """Each article's ``record``, kept between builds (see toasoan.core.records)."""
+
+    def __init__(self, path: Path, key: str = ""):
+        super().__init__(path, header("related-terms", f"{FORMAT} {key}"))
 
 
 class TermMatrix:
     """``features`` of many articles at once, as a sparse articles × terms matrix.
 
-    The same counts as ``features``, but only the split into syllables is
-    Python work: syllables become numbers, and pairs, stop words and counting
-    are numpy operations (a pair is the number a << 32 | b). ``vocab`` maps a
-    term, spelled as ``features`` spells it, to its column.
+    The same counts as ``features``: each article's terms are counted in its own
+    numbering (``record``, kept in a ``store`` between builds, so the hourly build
+    tokenises only new and edited articles), then renumbered for the archive, as
+    numpy operations. ``vocab`` maps a term, spelled as ``features`` spells it, to
+    its column.
 
-    Articles go ``CHUNK`` at a time, each chunk counted as (article, term key,
-    count) at once; columns are given at the end, in the order a single pass
-    would give them (syllables by first use, pairs by their two syllables,
-    tags by first use), so the result does not depend on the chunk size.
-    ``matrix`` holds float32 counts (whole numbers, exact) and int32 columns.
+    Articles go ``CHUNK`` at a time; columns are given at the end, in the order a
+    single pass would give them (syllables by first use, pairs by their two
+    syllables, tags by first use), so the result depends on neither the chunk size
+    nor the store. ``matrix`` holds float32 counts (whole numbers, exact) and int32 columns.
     """
 
-    def __init__(self, articles: list[Article]):
+    def __init__(self, articles: list[Article], store: TermStore | None = None):
         index: dict[str, int] = {"|": 0}   # syllable -> number, by first use
         tags: dict[str, int] = {}
         counts, keys, values = [], [], []
         pair_keys = []
         for lo in range(0, len(articles), CHUNK):
-            c, k, v = self._chunk(articles[lo:lo + CHUNK], index, tags)
+            c, k, v = self._chunk([self._record(a, store) for a in articles[lo:lo + CHUNK]], index, tags)
             counts.append(c)
             keys.append(k)
             values.append(v)
-            pair_keys.append(k[(k >= 1 << 32) & (k < _TAG_KEY)])
+            pair_keys.append(k[(k >= _PAIR_KEY) & (k < _TAG_KEY)])
         s = len(index)
         if s >= 1 << 31:
             raise ValueError("too many distinct syllables")
         pairs = np.unique(np.concatenate(pair_keys)) if pair_keys else np.zeros(0, dtype=np.int64)
         del pair_keys
         # Key -> column, chunk by chunk (each chunk's keys are freed once mapped).
-        # The map is increasing, so every row's columns stay sorted.
         for i, k in enumerate(keys):
             col = k.copy()
-            pair = (k >= 1 << 32) & (k < _TAG_KEY)
+            pair = (k >= _PAIR_KEY) & (k < _TAG_KEY)
             col[pair] = s + np.searchsorted(pairs, k[pair])
             tag = k >= _TAG_KEY
             col[tag] = s + len(pairs) + (k[tag] - _TAG_KEY)
@@ -122,52 +215,51 @@ class TermMatrix:
         self.matrix = sparse.csr_matrix(
             (np.concatenate(values) if values else np.zeros(0, np.float32),
              np.concatenate(keys) if keys else np.zeros(0, np.int32), indptr), shape=shape)
-        self.matrix.has_sorted_indices = True
+        self.matrix.has_sorted_indices = False
+        self.matrix.sort_indices()   # each row's columns increasing (ties break by column later)
         self._names, self._pairs, self._tags = list(index), pairs, list(tags)
 
     @staticmethod
-    def _chunk(articles: list[Article], index: dict[str, int], tag_index: dict[str, int]):
-        """(terms per article, term keys, counts) of some articles, each row's keys
-        increasing; ``index`` and ``tag_index`` grow with their new syllables and tags."""
-        tokens: list[str] = []
-        lengths: list[int] = []
-        weights: list[float] = []
-        tag_rows: list[int] = []
-        tag_keys: list[str] = []
-        field_rows: list[int] = []
-        for d, article in enumerate(articles):
-            for text, weight in _fields(article):
-                field_rows.append(d)
-                # "|" ends a run: punctuation, numbers, and the end of a field.
-                run = _BREAK.sub(" | ", fold_fast(text)).split()
-                run.append("|")
-                tokens += run
-                lengths.append(len(run))
-                weights.append(weight)
-            tag_keys += ["#" + fold_fast(tag).strip() for tag in article.tags]
-            tag_rows += [d] * len(article.tags)
-        new = [t for t in dict.fromkeys(tokens) if t not in index]
+    def _record(article: Article, store: TermStore | None):
+        if store is None:
+            return record(article)
+        key = record_key(article)
+        blob = store.get(key)
+        found = unpack(blob) if blob is not None else None
+        if found is None:
+            found = record(article)
+            store.add({key: pack(found)})
+        return found
+
+    @staticmethod
+    def _chunk(records: list, index: dict[str, int], tag_index: dict[str, int]):
+        """(terms per article, term keys, counts) of some articles' records in the
+        archive's numbering (a row's keys in any order); ``index`` and ``tag_index``
+        grow with their new syllables and tags."""
+        names = [t for r in records for t in r[0]]
+        new = [t for t in dict.fromkeys(names) if t not in index]
         index.update(zip(new, range(len(index), len(index) + len(new))))
-        for t in tag_keys:
-            tag_index.setdefault(t, len(tag_index))
-        ids = np.fromiter(map(index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-        del tokens
-        docs = np.repeat(np.asarray(field_rows, dtype=np.int64), lengths)
-        w = np.repeat(np.asarray(weights, dtype=np.float32), lengths)
-        stop = np.zeros(len(index), dtype=bool)
-        stop[0] = True
-        stop[[index[t] for t in STOP if t in index]] = True
-        single = ~stop[ids]
-        a, b = ids[:-1], ids[1:]
-        pair = (a != 0) & (b != 0) & ~(stop[a] & stop[b])
-        keys = np.concatenate([ids[single], a[pair] << 32 | b[pair],
-                               _TAG_KEY + np.array([tag_index[t] for t in tag_keys], dtype=np.int64)])
-        rows = np.concatenate([docs[single], docs[:-1][pair], np.asarray(tag_rows, dtype=np.int64)])
-        data = np.concatenate([w[single], w[:-1][pair], np.full(len(tag_keys), TAG_WEIGHT, dtype=np.float32)])
-        uniq, cols = np.unique(keys, return_inverse=True)
-        m = sparse.csr_matrix((data, (rows, cols.ravel())), shape=(len(articles), len(uniq)))
-        m.sum_duplicates()   # sorted columns, so each row's keys increase
-        return np.diff(m.indptr), uniq[m.indices], m.data
+        for r in records:
+            for t in r[1]:
+                tag_index.setdefault(t, len(tag_index))
+        glob = np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(names))
+        del names
+        tag_glob = np.array([tag_index[t] for r in records for t in r[1]], dtype=np.int64)
+        lengths = np.array([len(r[2]) for r in records], dtype=np.int64)
+        rows = np.repeat(np.arange(len(records)), lengths)
+        name_at = np.concatenate([[0], np.cumsum([len(r[0]) for r in records])])[:-1][rows]
+        tag_at = np.concatenate([[0], np.cumsum([len(r[1]) for r in records])])[:-1][rows]
+        local = np.concatenate([r[2] for r in records]) if records else np.zeros(0, np.int64)
+        data = np.concatenate([r[3] for r in records]) if records else np.zeros(0, np.float32)
+        out = np.empty_like(local)
+        single = local < _PAIR_KEY
+        tag = local >= _TAG_KEY
+        pair = ~single & ~tag
+        out[single] = glob[name_at[single] + local[single]]
+        lp = local[pair]
+        out[pair] = glob[name_at[pair] + (lp >> 32)] << 32 | glob[name_at[pair] + (lp & 0xFFFFFFFF)]
+        out[tag] = _TAG_KEY + tag_glob[tag_at[tag] + (local[tag] - _TAG_KEY)]
+        return lengths, out, data   # rows in order; within a row, sorted once the matrix is made
 
     @property
     def vocab(self) -> dict[str, int]:

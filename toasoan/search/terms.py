@@ -8,7 +8,7 @@ the new or edited articles. What depends on the whole archive (document numbers,
 BM25 weights, which postings are kept) is computed again every build, so the
 index written is the one a build without the store writes.
 
-A record: 16-byte key, 4-byte size, then (zlib) the document's length, its term
+A record (toasoan.core.records): 16-byte key, 4-byte size, then (zlib) the document's length, its term
 count, one 32-bit ``spelling << 12 | tf`` per term, and the folded terms joined
 by ``\\x1f`` (never part of a term: terms are letters, digits and single spaces).
 A damaged record (zlib checks its data) is made again; a damaged file is ignored.
@@ -17,22 +17,19 @@ A damaged record (zlib checks its data) is made again; a damaged file is ignored
 from __future__ import annotations
 
 import hashlib
-import os
 import struct
-import sys
 import zlib
 from array import array
 from collections import Counter
 from pathlib import Path
 
 from ..core.text import fold_syllable
-from ..core.files import read_plain
+from ..core.records import RecordStore, header
 from .tokens import exact_terms, variant_hash
 
 TITLE_WEIGHT = 5      # a title word counts as five body words
-# The byte order is part of the name: a store is never read on a machine that would misread it.
-MAGIC = f"toasoan-search-terms 1 {sys.byteorder}\n".encode()
-_HEAD = struct.Struct("<16sI")
+# The byte order is in the header: a store is never read on a machine that would misread it.
+MAGIC = header("search-terms", "1")
 _COUNTS = struct.Struct("<II")
 SEP = "\x1f"
 
@@ -98,60 +95,8 @@ def unpack(blob: bytes) -> tuple[list[str], array, int] | None:
     return terms, values, length
 
 
-class TermStore:
-    """The records of one build: those read from the file, those made anew, those used."""
+class TermStore(RecordStore):
+    """Each document's packed terms (``pack``), kept between builds (see toasoan.core.records)."""
 
     def __init__(self, path: Path):
-        self.path = path
-        self.records: dict[bytes, bytes] = {}
-        self.read = 0
-        self.made = 0
-        self.used: set[bytes] = set()
-        self.saved = False
-        try:
-            data = read_plain(path)   # a plain file only: the folder comes from CI's cache
-        except OSError:
-            return
-        if data is None or not data.startswith(MAGIC):
-            return
-        pos, view = len(MAGIC), memoryview(data)
-        while pos + _HEAD.size <= len(data):
-            key, size = _HEAD.unpack_from(data, pos)
-            pos += _HEAD.size
-            if pos + size > len(data):
-                break   # a cut file: the records before are whole
-            self.records[key] = bytes(view[pos:pos + size])
-            pos += size
-        self.read = len(self.records)
-
-    def add(self, new: dict[bytes, bytes]) -> None:
-        self.records.update(new)
-        self.made += len(new)
-
-    def save(self) -> None:
-        """Write the records this build used (written beside and renamed; nothing when nothing
-        changed), then let them go: once per build."""
-        if self.saved:
-            return
-        self.saved = True
-        try:
-            self._write()
-        finally:
-            self.records = {}
-
-    def _write(self) -> None:
-        if not self.made and self.used == self.records.keys():
-            return
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as out:
-                out.write(MAGIC)
-                for key in self.used:
-                    blob = self.records.get(key)
-                    if blob is not None:
-                        out.write(_HEAD.pack(key, len(blob)))
-                        out.write(blob)
-            os.replace(tmp, self.path)
-        except OSError:   # a full or read-only disk costs the next build time, never this one
-            tmp.unlink(missing_ok=True)
+        super().__init__(path, MAGIC)
