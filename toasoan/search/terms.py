@@ -147,7 +147,9 @@ class TermStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(tmp, "wb") as out:
                 out.write(MAGIC)
-                for key in self.used:
+                # In key order: a set's order changes with each process's hash seed, and two builds
+                # of the same articles must write the same file (tests compare them byte for byte).
+                for key in sorted(self.used):
                     blob = self.records.get(key)
                     if blob is not None:
                         out.write(_HEAD.pack(key, len(blob)))
