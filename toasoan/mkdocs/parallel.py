@@ -152,10 +152,16 @@ def on_env(state, env, config, files):
     finally:
         gc.unfreeze()
     _merge(state, run, config, files, results)
-    busy = sum(r["cpu"] for r in results)
+    # Each worker's CPU and its last part's end: an unbalanced or starved worker shows here.
+    busy: dict[int, list] = {}
+    for r in results:
+        b = busy.setdefault(r["pid"], [0.0, 0.0])
+        b[0] += r["cpu"]
+        b[1] = max(b[1], r["done"] - started)
+    each = ", ".join(f"{c:.1f}/{w:.1f}" for c, w in busy.values())
     log.info(f"Dựng trang: {len(run.files)} trang bài và danh sách trên {run.workers} tiến trình, "
-             f"{len(parts)} phần, {time.perf_counter() - started:.1f} giây "
-             f"(CPU {busy:.1f} giây ở các tiến trình con, {_cpu() - cpu:.1f} giây ở tiến trình chính)")
+             f"{len(parts)} phần, {time.perf_counter() - started:.1f} giây; CPU/giây xong của từng tiến trình: "
+             f"{each}; tiến trình chính CPU {_cpu() - cpu:.1f} giây")
     _hide(run)   # MkDocs' writing loop lists the pages right after this event
     return env
 
@@ -253,7 +259,7 @@ def _render(state, run: Render, env, config, files, span: tuple[int, int]) -> di
     return {"records": records, "anchors": anchors, "links": links, "dropped_needed": state.dropped_needed,
             "cache": (cache.used, cache.hits, cache.stored, cache.damaged, state.pagecache.seconds)
             if cache is not None else None,
-            "cpu": time.process_time() - started}
+            "cpu": time.process_time() - started, "pid": os.getpid(), "done": time.perf_counter()}
 
 
 class _Runner:
