@@ -54,13 +54,14 @@ def workdir(kind: str, n: int, seed: int, corpus: Path | None, keep: Path | None
 
     With ``--keep DIR`` the folder has a fixed name, so a second run reuses the
     archive it generated (a 100,000-article archive takes minutes to write);
-    its old ``site/`` is removed so that every build is a clean one.
+    its old ``site/`` and ``.cache/`` (pages, photos) are removed so that every build is a clean one.
     """
     if keep is None:
         return Path(tempfile.mkdtemp(prefix=f"{kind}-{n}-")), False
     root = keep / f"{kind}-{n}-seed{seed}{'-corpus' if corpus else ''}"
     done = (root / "mkdocs.yml").is_file() and (root / "articles").is_dir()
     shutil.rmtree(root / "site", ignore_errors=True)
+    shutil.rmtree(root / ".cache", ignore_errors=True)   # the page and photo caches: a clean build each time
     root.mkdir(parents=True, exist_ok=True)
     return root, done
 

@@ -129,6 +129,27 @@ def test_a_killed_worker_stops_the_build_cleanly(tmp_path):
     assert [p for p in psutil_children()] == []
 
 
+def test_an_error_in_a_worker_stops_the_build_with_the_page_named(tmp_path):
+    hook = tmp_path / "hooks" / "broken.py"
+    hook.parent.mkdir(parents=True)
+    hook.write_text(
+        "import os\n"
+        "TOASOAN_PARALLEL_SAFE = True\n"
+        "BUILD = os.getpid()\n"
+        "def on_page_markdown(markdown, page, **kwargs):\n"
+        "    if page.file.src_uri.endswith('-so-201.md') and os.getpid() != BUILD:\n"
+        "        raise ValueError('hỏng')\n"
+        "    return markdown\n", encoding="utf-8")
+    cfg = sitebuild.config(tmp_path)
+    cfg["hooks"].append(str(hook))
+    built = _build(tmp_path, PARALLEL, cfg=cfg)
+    assert built.returncode != 0
+    assert "Dừng: lỗi khi dựng trang 2026/10/tin-cho-don-so-201.md: ValueError: hỏng" in built.log, built.log
+    assert "Error reading page '2026/10/tin-cho-don-so-201.md'" in built.log   # MkDocs' own line, replayed
+    assert "Traceback" not in built.log, built.log
+    assert not built.site.exists()
+
+
 def psutil_children() -> list[int]:
     """Processes left whose parent is this test's process tree (none: every worker was reaped)."""
     me = str(os.getpid())
