@@ -175,6 +175,6 @@ def test_a_foreign_page_hook_keeps_the_build_in_one_process(tmp_path):
     cfg["hooks"].append(str(hook))
     built = _build(tmp_path, PARALLEL, cfg=cfg)
     assert built.returncode == 0, built.log
-    assert "Dựng trang trên một lõi" in built.log and "mine" in built.log, built.log
+    assert "Dựng trang trong một tiến trình" in built.log and "mine" in built.log, built.log
     assert "trên 2 tiến trình" not in built.log
     assert len(list(built.site.rglob("index.html"))) > 450

@@ -12,12 +12,13 @@ How it fits in MkDocs' ``build()``:
 1. ``on_nav`` (last): the generated pages are hidden from MkDocs' loop that reads and
    converts pages (their inclusion set to EXCLUDED), and shown again at the first
    ``on_pre_page`` (a docs/ page may link to an article: the link must resolve).
-2. ``on_env`` (last): every template is compiled here, the collector's objects frozen
-   (copy-on-write), then workers are forked; each asks for a part (``PART`` pages in
-   MkDocs' order) over its pipe until none is left. Each sends back what the rest of the
-   build needs from its pages: log records (replayed here in page order, so ``--strict``
-   counts a worker's warning), anchors for MkDocs' link checks, the page cache's keys and
-   counts, and lean's notice of a page loading Material's scripts. The pages are hidden
+2. ``on_env`` (last): the pages' templates are compiled here, the collector's objects frozen
+   (copy-on-write), then a worker is forked for each part (at most ``PART`` pages in MkDocs'
+   order, ``TOASOAN_PARALLEL_PART`` in tests), ``TOASOAN_JOBS`` of them at a time, the next
+   as soon as one ends. Each sends back over its pipe what the rest of the build needs from
+   its pages: log records (replayed here in page order, so ``--strict`` counts a worker's
+   warning), anchors for MkDocs' link checks, the page cache's keys and counts, and lean's
+   notice of a page loading Material's scripts. The pages are hidden
    again for MkDocs' writing loop, and shown at its first ``on_page_context``.
 
 Any failure (an exception in a worker, a worker killed) stops the build with a message
@@ -92,7 +93,7 @@ def on_nav(state, nav, config, files):
         return nav
     unsafe = _unsafe_handlers(config)
     if unsafe:
-        log.info(f"Dựng trang trên một lõi: {', '.join(unsafe)} có sự kiện trang mà chưa khai "
+        log.info(f"Dựng trang trong một tiến trình: {', '.join(unsafe)} có sự kiện trang mà chưa khai "
                  "TOASOAN_PARALLEL_SAFE = True")
         return nav
     state.parallel = Render(generated, n, nav)
@@ -263,10 +264,14 @@ def _render(state, run: Render, env, config, files, span: tuple[int, int]) -> di
 
 
 class _Runner:
-    """Forked workers, each asking for the next part over its own pipe until none is left.
+    """At most ``workers`` forked processes at a time, a fresh one for each part, each sending
+    its part's result back over its own pipe; the next part starts as soon as one ends.
 
-    Not multiprocessing.Pool: a worker killed by the kernel (out of memory) would leave
-    a Pool waiting for ever; here its pipe closes and the build stops.
+    A fresh process per part (as the search index's parts): a worker copies every memory page
+    of the parent it writes to (reference counts, Pages filled in), so a long-lived one would
+    end up with a copy of half the archive. Not multiprocessing.Pool: a worker killed by the
+    kernel (out of memory) would leave a Pool waiting for ever; here its pipe closes and the
+    build stops.
     """
 
     def __init__(self, workers: int, work, current=lambda: ""):
@@ -275,53 +280,48 @@ class _Runner:
     def run(self, parts: list) -> list:
         results: list = [None] * len(parts)
         todo = list(range(len(parts)))[::-1]
-        conns, pids = {}, {}
+        running: dict = {}   # parent's end of the pipe -> (pid, part)
         try:
-            for _ in range(min(self.count, len(parts))):
-                parent, child = multiprocessing.Pipe()
-                pid = os.fork()
-                if pid == 0:   # the worker: never returns
-                    parent.close()
-                    for other in conns:
-                        other.close()
-                    self._serve(child, parts)
-                child.close()
-                conns[parent], pids[parent] = None, pid
-            for conn in conns:
-                self._next(conn, conns, todo)
-            while any(k is not None for k in conns.values()):
-                for conn in wait([c for c, k in conns.items() if k is not None]):
+            while todo or running:
+                while todo and len(running) < self.count:
+                    k = todo.pop()
+                    parent, child = multiprocessing.Pipe(duplex=False)
+                    pid = os.fork()
+                    if pid == 0:   # the worker: never returns
+                        parent.close()
+                        for other in running:
+                            other.close()
+                        self._serve(child, parts[k])
+                    child.close()
+                    running[parent] = (pid, k)
+                for conn in wait(list(running)):
+                    pid, k = running[conn]
                     try:
                         ok, value = conn.recv()
                     except (EOFError, OSError):
-                        raise Abort(self._died(pids[conn], parts[conns[conn]])) from None
+                        raise Abort(self._died(pid, parts[k])) from None
+                    del running[conn]
+                    conn.close()
+                    os.waitpid(pid, 0)
                     if not ok:
                         message, records = value
                         for record in records:   # MkDocs' own line naming the page, and what came before
                             logging.getLogger(record.name).handle(record)
                         raise Abort(message)
-                    results[conns[conn]] = value
-                    self._next(conn, conns, todo)
+                    results[k] = value
         finally:
-            self._stop(conns, pids)
+            self._stop(running)
         return results
 
-    @staticmethod
-    def _next(conn, conns, todo) -> None:
-        k = todo.pop() if todo else None
-        conns[conn] = k
-        conn.send(k)
-
-    def _serve(self, conn, parts) -> None:
+    def _serve(self, conn, part) -> None:
         code = 0
         try:
             _in_worker()
-            while (k := conn.recv()) is not None:
-                try:
-                    conn.send((True, self.work(parts[k])))
-                except Exception as e:   # named for the reporter; the parent stops the build
-                    conn.send((False, (_failed(e, self.current()), _collector.records)))
-                    break
+            try:
+                result = (True, self.work(part))
+            except Exception as e:   # named for the reporter; the parent stops the build
+                result = (False, (_failed(e, self.current()), _collector.records))
+            conn.send(result)
         except BaseException:
             code = 1
         finally:
@@ -340,20 +340,14 @@ class _Runner:
                 "dựng với TOASOAN_JOBS=1 (một tiến trình, ít bộ nhớ hơn)")
 
     @staticmethod
-    def _stop(conns, pids) -> None:
-        for conn, k in conns.items():
-            if k is not None:   # still working: the build has failed
-                try:
-                    os.kill(pids[conn], signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-        for conn in conns:
+    def _stop(running: dict) -> None:
+        """After a failure (or Ctrl-C): the other workers are stopped and reaped."""
+        for conn, (pid, _) in running.items():
             try:
-                conn.send(None)
-            except OSError:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
                 pass
             conn.close()
-        for pid in pids.values():
             try:
                 os.waitpid(pid, 0)
             except ChildProcessError:
