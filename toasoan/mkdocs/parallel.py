@@ -46,6 +46,7 @@ from jinja2 import TemplateError
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import InclusionLevel
+from mkdocs.utils import CountHandler
 
 from toasoan.mkdocs.articles import PAGE_TEMPLATES
 from toasoan.mkdocs.pagecache import TEMPLATE as CACHED_TEMPLATE
@@ -82,7 +83,7 @@ def _env_int(name: str, default: int) -> int:
 def on_nav(state, nav, config, files):
     # Last on_nav: the pages MkDocs is about to read are known, its reading loop not started.
     state.parallel = None
-    if state.command != "build" or state.dirty or not state.pages:
+    if state.command not in ("build", "gh-deploy") or state.dirty or not state.pages:
         return nav
     n = jobs()
     # Outside the nav only: a section's page is a tab of the nav (active, titles), so it stays here.
@@ -145,7 +146,6 @@ def on_env(state, env, config, files):
     started, cpu = time.perf_counter(), _cpu()
     _compile(env, TEMPLATES)
     parts = _parts(len(run.files), run.workers)
-    gc.collect()
     gc.freeze()   # a worker copies only the memory it writes to; the collector would write to all
     try:
         runner = _Runner(run.workers, lambda part: _render(state, run, env, config, files, part), lambda: run.current)
@@ -153,16 +153,12 @@ def on_env(state, env, config, files):
     finally:
         gc.unfreeze()
     _merge(state, run, config, files, results)
-    # Each worker's CPU and its last part's end: an unbalanced or starved worker shows here.
-    busy: dict[int, list] = {}
-    for r in results:
-        b = busy.setdefault(r["pid"], [0.0, 0.0])
-        b[0] += r["cpu"]
-        b[1] = max(b[1], r["done"] - started)
-    each = ", ".join(f"{c:.1f}/{w:.1f}" for c, w in busy.values())
-    log.info(f"Dựng trang: {len(run.files)} trang bài và danh sách trên {run.workers} tiến trình, "
-             f"{len(parts)} phần, {time.perf_counter() - started:.1f} giây; CPU/giây xong của từng tiến trình: "
-             f"{each}; tiến trình chính CPU {_cpu() - cpu:.1f} giây")
+    # The workers' CPU beside the wall time: workers starved by other work (or parts too
+    # unequal, seen in the heaviest part) show here.
+    wall, parts_cpu = time.perf_counter() - started, [r["cpu"] for r in results]
+    log.info(f"Dựng trang: {len(run.files)} trang bài và danh sách, {len(parts)} phần, {run.workers} tiến trình "
+             f"một lúc, {wall:.1f} giây; CPU các tiến trình con {sum(parts_cpu):.1f} giây (phần nặng nhất "
+             f"{max(parts_cpu):.1f}), tiến trình chính {_cpu() - cpu:.1f} giây")
     _hide(run)   # MkDocs' writing loop lists the pages right after this event
     return env
 
@@ -231,7 +227,7 @@ def _in_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C: the parent stops the workers
     logger = logging.getLogger("mkdocs")
     for handler in list(logger.handlers):
-        if isinstance(handler, logging.StreamHandler) or type(handler).__name__ == "CountHandler":
+        if isinstance(handler, (logging.StreamHandler, CountHandler)):
             logger.removeHandler(handler)
     _collector = _Collect()
     logger.addHandler(_collector)
@@ -260,7 +256,7 @@ def _render(state, run: Render, env, config, files, span: tuple[int, int]) -> di
     return {"records": records, "anchors": anchors, "links": links, "dropped_needed": state.dropped_needed,
             "cache": (cache.used, cache.hits, cache.stored, cache.damaged, state.pagecache.seconds)
             if cache is not None else None,
-            "cpu": time.process_time() - started, "pid": os.getpid(), "done": time.perf_counter()}
+            "cpu": time.process_time() - started}
 
 
 class _Runner:
