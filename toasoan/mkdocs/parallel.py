@@ -144,7 +144,8 @@ def on_env(state, env, config, files):
         return env
     show(state)
     started, cpu = time.perf_counter(), _cpu()
-    _compile(env, TEMPLATES)
+    # Material includes its language's strings by a computed name, which the templates' sources do not show.
+    _compile(env, (*TEMPLATES, f"partials/languages/{config.theme.get('language', 'en')}.html"))
     parts = _parts(len(run.files), run.workers)
     gc.freeze()   # a worker copies only the memory it writes to; the collector would write to all
     try:
