@@ -1,7 +1,7 @@
 """Time a full `mkdocs build` of generated archives, and Hugo on the same articles.
 
     NO_MKDOCS_2_WARNING=1 .venv/bin/python bench/bench_build.py [--sizes 1000,10000]
-        [--seed 1] [--corpus none|auto|PATH] [--no-hugo] [--keep DIR]
+        [--seed 1] [--corpus none|auto|PATH] [--no-hugo] [--keep DIR] [--jobs N]
     NO_MKDOCS_2_WARNING=1 .venv/bin/python bench/bench_build.py --profile 10000 [--sort tottime]
     NO_MKDOCS_2_WARNING=1 .venv/bin/python bench/bench_build.py --phases 10000
 
@@ -9,7 +9,9 @@ For each size: generate the archive in a temporary folder (not timed), write a
 copy of the repository's mkdocs.yml pointed at the repository's hooks, theme
 and docs, run `mkdocs build` in a child process and print its wall time, HTML
 pages per second, peak memory (summed PSS of the build and its workers)
-and the size of site/.
+and the size of site/, the load average before and after, and the build's own
+timing lines (ranking, page render, search index). ``--jobs N`` sets
+``TOASOAN_JOBS`` (1: the whole build in one process; default: every core).
 ``--profile N`` instead builds N articles in this process under cProfile and
 prints where the time goes; ``--phases N`` splits the wall time of an
 in-process build (no profiler overhead) into each hook's events, Markdown,
@@ -52,13 +54,14 @@ def workdir(kind: str, n: int, seed: int, corpus: Path | None, keep: Path | None
 
     With ``--keep DIR`` the folder has a fixed name, so a second run reuses the
     archive it generated (a 100,000-article archive takes minutes to write);
-    its old ``site/`` is removed so that every build is a clean one.
+    its old ``site/`` and ``.cache/`` (pages, photos) are removed so that every build is a clean one.
     """
     if keep is None:
         return Path(tempfile.mkdtemp(prefix=f"{kind}-{n}-")), False
     root = keep / f"{kind}-{n}-seed{seed}{'-corpus' if corpus else ''}"
     done = (root / "mkdocs.yml").is_file() and (root / "articles").is_dir()
     shutil.rmtree(root / "site", ignore_errors=True)
+    shutil.rmtree(root / ".cache", ignore_errors=True)   # the page and photo caches: a clean build each time
     root.mkdir(parents=True, exist_ok=True)
     return root, done
 
@@ -139,16 +142,25 @@ def site_figures(site: Path) -> tuple[int, int]:
     return pages, size
 
 
-def bench_mkdocs(root: Path) -> dict:
+# The build's own timing lines, printed under the figures.
+TIMING = re.compile(r"^INFO\s+-\s+(Xem thêm:|Dựng trang|Tìm kiếm:|Ảnh:|Bộ nhớ đệm trang:|Documentation built).*$",
+                    re.MULTILINE)
+
+
+def bench_mkdocs(root: Path, jobs: int | None = None) -> dict:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TOASOAN_NOW": NOW}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml")]
+    if jobs:
+        env["TOASOAN_JOBS"] = str(jobs)
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml")]
+    load = os.getloadavg()[0]
     seconds, usage, code, log, pss = run_child(cmd, root, env)
     if code != 0:
         sys.exit(f"mkdocs build failed ({code}):\n{log[-4000:]}")
     pages, size = site_figures(root / "site")
     warnings = len(re.findall(r"^WARNING", log, re.MULTILINE))
-    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
-            "pss_mb": pss / 1024, "pages": pages, "bytes": size, "warnings": warnings}
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "system": usage.ru_stime,
+            "rss_mb": usage.ru_maxrss / 1024, "pss_mb": pss / 1024, "pages": pages, "bytes": size, "warnings": warnings,
+            "load": (load, os.getloadavg()[0]), "timing": [m.group(0) for m in TIMING.finditer(log)]}
 
 
 def bench_hugo(root: Path) -> dict | None:
@@ -162,17 +174,18 @@ def bench_hugo(root: Path) -> dict | None:
         print(f"  hugo failed ({code}):\n{log[-2000:]}")
         return None
     pages, size = site_figures(hroot / "public")
-    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
-            "pss_mb": pss / 1024, "pages": pages, "bytes": size}
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "system": usage.ru_stime,
+            "rss_mb": usage.ru_maxrss / 1024, "pss_mb": pss / 1024, "pages": pages, "bytes": size}
 
 
 def line(label: str, r: dict) -> str:
     # CPU time is shown too: on a shared machine it moves less than wall time.
-    return (f"  {label:<7} {r['seconds']:7.1f} s (cpu {r['cpu']:5.1f} s)  {r['pages']:7d} pages  {r['pages'] / r['seconds']:6.0f} pages/s"
+    return (f"  {label:<7} {r['seconds']:7.1f} s (cpu {r['cpu']:5.1f} s, system {r['system']:4.1f})  {r['pages']:7d} pages  {r['pages'] / r['seconds']:6.0f} pages/s"
             f"  memory {r['pss_mb']:5.0f} MB (largest RSS {r['rss_mb']:5.0f})  site {r['bytes'] / 1e6:7.1f} MB")
 
 
-def run_sizes(sizes: list[int], seed: int, corpus: Path | None, hugo: bool, keep: Path | None) -> None:
+def run_sizes(sizes: list[int], seed: int, corpus: Path | None, hugo: bool, keep: Path | None,
+              jobs: int | None = None) -> None:
     times = {}
     for n in sizes:
         root, reuse = workdir("bench", n, seed, corpus, keep)
@@ -180,9 +193,11 @@ def run_sizes(sizes: list[int], seed: int, corpus: Path | None, hugo: bool, keep
         prepare(root, n, seed, corpus, reuse)
         made = "reused" if reuse else f"generated in {time.perf_counter() - t:.1f} s"
         print(f"{n} articles ({made}, in {root})", flush=True)
-        ours = bench_mkdocs(root)
+        ours = bench_mkdocs(root, jobs)
         times[n] = ours["seconds"]
         print(line("mkdocs", ours) + (f"  ({ours['warnings']} warnings)" if ours["warnings"] else ""), flush=True)
+        print(f"    jobs {jobs or 'default'}, load average {ours['load'][0]:.1f} before, {ours['load'][1]:.1f} after",
+              *(f"    {t}" for t in ours["timing"]), sep="\n", flush=True)
         other = bench_hugo(root) if hugo else None
         if other:
             print(line("hugo", other) + f"  → mkdocs/hugo ×{ours['seconds'] / other['seconds']:.1f}", flush=True)
@@ -310,6 +325,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--profile", type=int, metavar="N", help="profile an in-process build of N articles")
     ap.add_argument("--phases", type=int, metavar="N", help="split the time of an in-process build of N articles")
     ap.add_argument("--sort", default="cumulative", help="pstats order for --profile (cumulative, tottime)")
+    ap.add_argument("--jobs", type=int, help="TOASOAN_JOBS for the build (1: one process)")
     args = ap.parse_args(argv)
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
@@ -319,7 +335,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.profile:
         profile(args.profile, args.seed, corpus, args.sort, args.keep)
     else:
-        run_sizes([int(s) for s in args.sizes.split(",")], args.seed, corpus, not args.no_hugo, args.keep)
+        run_sizes([int(s) for s in args.sizes.split(",")], args.seed, corpus, not args.no_hugo, args.keep, args.jobs)
 
 
 if __name__ == "__main__":

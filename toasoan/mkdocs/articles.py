@@ -27,6 +27,7 @@ _PAGES_DIR = Path(__file__).resolve().parent / "pages"
 _PAGES = ("tim-kiem.md",)   # pages every site has, shipped with the package
 CALENDAR_SRC = CALENDAR_URL + "index.md"
 ARTICLE_STORE = "articles.bin"   # in the page cache's folder, outside its site key's: never published
+PAGE_TEMPLATES = ("article.html", "listing.html")   # an article's, a listing's (on_page_read_source)
 
 
 def on_config(state, config):
@@ -134,9 +135,9 @@ def on_page_read_source(state, page, config):
     article = state.pages.get(page.file.src_uri)
     if article is not None and hasattr(article, "body"):
         # An empty YAML block stops MkDocs reading "Key: value" lines as metadata.
-        return "---\ntemplate: article.html\n---\n" + article.body
+        return f"---\ntemplate: {PAGE_TEMPLATES[0]}\n---\n" + article.body
     if article is not None:
-        return "---\ntemplate: listing.html\n---\n"
+        return f"---\ntemplate: {PAGE_TEMPLATES[1]}\n---\n"
     return None
 
 

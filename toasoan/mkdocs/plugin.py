@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from . import articles, buildlock, cms, feeds, lean, masthead, pagecache, photos, related, search, staging, written
+from . import articles, buildlock, cms, feeds, lean, masthead, pagecache, parallel, photos, related, search, staging, written
 from .state import SiteBuild
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -35,9 +35,10 @@ ORDER = (buildlock, articles, photos, related, search, feeds, masthead, cms, pag
 # The guard (articles.on_page_content) must see the page after every other handler.
 CONTENT_ORDER = (photos, related, search, feeds, masthead, cms, articles)
 # At the end: every file written, then the manifest and the swap of site/, then the lock released.
-END_ORDER = (articles, photos, related, search, feeds, masthead, cms, pagecache, lean, staging, buildlock)
+# (The parallel render has its own events: the last on_nav and on_env; see toasoan/mkdocs/parallel.py.)
+END_ORDER = (parallel, articles, photos, related, search, feeds, masthead, cms, pagecache, lean, staging, buildlock)
 
-EVENTS = ("startup", "config", "files", "env", "pre_page", "page_read_source", "page_markdown",
+EVENTS = ("startup", "config", "files", "nav", "env", "pre_page", "page_read_source", "page_markdown",
           "page_content", "page_context", "post_page", "post_template", "post_build", "build_error", "shutdown")
 
 
@@ -87,12 +88,24 @@ class Plugin(BasePlugin):
     def on_files(self, files, *, config):
         return _run(self._current(), "files", ORDER, files, config=config)
 
-    def on_env(self, env, *, config, files):
+    @event_priority(-100)  # after a province's own hooks: the pages MkDocs will read are final
+    def on_nav(self, nav, *, config, files):
+        return parallel.on_nav(self._current(), nav, config=config, files=files)
+
+    def _on_env(self, env, *, config, files):
         return _run(self._current(), "env", ORDER, env, config=config, files=files)
+
+    @event_priority(-100)  # after a province's own on_env: the workers render with the final templates
+    def _on_env_render(self, env, *, config, files):
+        return parallel.on_env(self._current(), env, config=config, files=files)
+
+    on_env = CombinedEvent(_on_env, _on_env_render)
 
     # A page served from the page cache skips Markdown and every stage until MkDocs writes it.
     def on_pre_page(self, page, *, config, files):
-        pagecache.lookup(self._current(), page)
+        state = self._current()
+        parallel.show(state)   # MkDocs' reading loop has its list: links to the generated pages resolve
+        pagecache.lookup(state, page)
         return page
 
     def on_page_read_source(self, *, page, config):
@@ -116,6 +129,7 @@ class Plugin(BasePlugin):
 
     def on_page_context(self, context, *, page, config, nav):
         state = self._current()
+        parallel.show(state)   # MkDocs' writing loop has its list
         if pagecache.served(state, page) is not None:
             return pagecache.serve_context(state, context, page)
         return _run(state, "page_context", ORDER, context, page=page, config=config, nav=nav)

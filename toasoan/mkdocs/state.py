@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from toasoan.core.config import SiteConfig
     from toasoan.core.model import Article
     from toasoan.mkdocs.pagecache import Run as PageCacheRun
+    from toasoan.mkdocs.parallel import Render
     from toasoan.photos.images import Publisher
     from toasoan.publishing.buildlock import BuildLock
     from toasoan.publishing.meta import Publication
@@ -54,6 +55,7 @@ class SiteBuild:
     # ``toasoan serve``'s memory across changes (toasoan.mkdocs.preview.Session); None in a build.
     session: Session | None = None
     pagecache: PageCacheRun | None = None  # pages kept from earlier builds (pagecache.on_files)
+    parallel: Render | None = None  # the generated pages rendered by worker processes (parallel.on_nav)
 
     @property
     def preview(self) -> bool:

@@ -17,11 +17,22 @@ PARALLEL_MIN = 3000  # documents; below this, starting processes costs more than
 _shared: dict = {}   # what forked workers read
 
 
+def jobs() -> int:
+    """Processes a build may keep busy: ``TOASOAN_JOBS`` when set, else the cores it may run on (at most 4).
+
+    One answer for every parallel stage (this index, the page render); 1 keeps a build in one process.
+    """
+    given = os.environ.get("TOASOAN_JOBS", "").strip()
+    if given.isdigit():
+        return max(1, int(given))
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
 def workers(count: int) -> int:
     """How many processes to use for ``count`` documents (1: stay in this one)."""
     if count < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    return jobs()
 
 
 PART = 5000  # documents a worker indexes at a time: its memory holds one part's postings

@@ -1,0 +1,179 @@
+"""The parallel page render: the same site/ as one process, warnings counted, failures stopped cleanly.
+
+Each test builds a fixture site with the real ``mkdocs build``: once in one process
+(``TOASOAN_JOBS=1``) and once with two workers (``TOASOAN_PARALLEL_MIN`` low and small
+parts, so a few hundred pages are spread over several parts and both workers).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sitebuild
+from sitebuild import article
+
+PARALLEL = {"TOASOAN_JOBS": "2", "TOASOAN_PARALLEL_MIN": "10", "TOASOAN_PARALLEL_PART": "37"}
+SERIAL = {"TOASOAN_JOBS": "1"}
+SECTIONS = ("Kinh tế", "Văn hóa", "Xã hội", "Thời sự")
+PLACES = ("Ba Bể", "Chợ Đồn", "Na Rì", "Pác Nặm")
+
+
+def _articles(count: int = 400) -> dict[str, str]:
+    """Articles over two years with sections, tags, authors, footnotes and links to each other."""
+    files = {}
+    for i in range(count):
+        body = (f"Bài số {i} về nông thôn mới ở {PLACES[i % 4]}, sản phẩm OCOP và giao thông.\n\n"
+                f"## Phần hai {{#phan-hai}}\n\nĐoạn hai của bài {i}.")
+        if i % 7 == 0:
+            body += f"\n\nMột chú thích[^1].\n\n[^1]: Nguồn: phóng viên, bài {i}."
+        if i % 50 == 2:   # links to another article's heading: MkDocs checks the anchors
+            body += (f"\n\nXem [bài trước]({_src(i - 2)}#phan-hai) và [phần không có]({_src(i - 2)}#khong-co).")
+        files[f"{2025 + i % 2}/bai-{i}.md"] = article(
+            title=f"Tin {PLACES[i % 4]} số {i}", date=_date(i),
+            author=["Xuân Nghiệp", "Thu Hà", "Minh Đức"][i % 3], location=PLACES[i % 4],
+            category=SECTIONS[i % 4], tags=["nông thôn mới"] + (["OCOP"] if i % 3 == 0 else []), body=body)
+    return files
+
+
+def _date(i: int) -> str:
+    return f"{2025 + i % 2}-{1 + i % 12:02d}-{1 + i % 28:02d} 08:{i % 60:02d}"
+
+
+def _src(i: int) -> str:
+    """A link from an article to article ``i`` (an article's page is YYYY/MM/slug.md)."""
+    slug = "tin-" + ["ba-be", "cho-don", "na-ri", "pac-nam"][i % 4] + f"-so-{i}"
+    return f"../../{_date(i)[:4]}/{_date(i)[5:7]}/{slug}.md"
+
+
+def _build(root: Path, env: dict, files=None, strict=True, cfg=None):
+    return sitebuild.build(root, files if files is not None else _articles(), strict=strict, cfg=cfg,
+                           env={"TOASOAN_PAGE_CACHE": "0", **env}, timeout=600)
+
+
+def test_two_workers_write_the_same_site_as_one_process(tmp_path):
+    serial = _build(tmp_path / "one", SERIAL)
+    assert serial.returncode == 0, serial.log
+    assert "Dựng trang:" not in serial.log
+    par = _build(tmp_path / "two", PARALLEL)
+    assert par.returncode == 0, par.log
+    assert "2 tiến trình một lúc" in par.log, par.log
+    assert sitebuild.tree_differences(serial.site, par.site) == []
+    # MkDocs' anchor check saw the workers' pages: the same findings, the missing anchor only.
+    missing = sorted(line for line in serial.log.splitlines() if "does not contain an anchor" in line)
+    assert len(missing) == 8 and all("#khong-co" in line for line in missing), serial.log
+    assert sorted(line for line in par.log.splitlines() if "does not contain an anchor" in line) == missing
+    pages = list(par.site.rglob("index.html"))
+    assert len(pages) > 450
+    assert (par.site / "search").is_dir()   # the search index is in the comparison above
+
+
+def test_page_cache_and_search_terms_the_same_either_way(tmp_path):
+    """With the page cache: the workers' pages are stored and kept, the terms store is the same file."""
+    import shutil
+    cache = tmp_path / ".cache" / "pages"
+    one = sitebuild.build(tmp_path, _articles(), env={"TOASOAN_PAGE_CACHE": "1", **SERIAL}, timeout=600)
+    assert one.returncode == 0, one.log
+    shutil.move(one.site, tmp_path / "one-site")
+    shutil.move(cache, tmp_path / "one-cache")
+    two = sitebuild.build(tmp_path, {}, env={"TOASOAN_PAGE_CACHE": "1", **PARALLEL}, timeout=600)
+    assert two.returncode == 0, two.log
+    assert "2 tiến trình một lúc" in two.log, two.log
+    assert sitebuild.tree_differences(tmp_path / "one-site", two.site) == []
+    (key,) = cache.iterdir()
+    assert (key / "search-terms.bin").is_file() and len(list(key.rglob("*"))) > 400
+    assert sitebuild.tree_differences(tmp_path / "one-cache", cache) == []
+    # Again, from the cache: every page the workers stored is found (none pruned as unused).
+    again = sitebuild.build(tmp_path, {}, env={"TOASOAN_PAGE_CACHE": "1", **PARALLEL}, timeout=600)
+    assert again.returncode == 0, again.log
+    assert "dựng mới và lưu 0," in again.log and "bỏ 0 bản cũ" in again.log, again.log
+    assert sitebuild.tree_differences(tmp_path / "one-site", again.site) == []
+
+
+def test_a_warning_from_a_workers_page_fails_strict(tmp_path):
+    files = _articles()
+    files["2026/bai-333.md"] = files["2026/bai-333.md"].replace(
+        "Đoạn hai của bài 333.", 'Đoạn hai của bài 333.\n{: .md-header }')
+    built = _build(tmp_path, PARALLEL, files=files)
+    assert built.returncode != 0
+    assert "2 tiến trình một lúc" in built.log, built.log
+    assert "đã bỏ lớp (class)" in built.log and "bai-333.md" in built.log, built.log
+    assert "Aborted with 1 warnings in strict mode" in built.log, built.log
+    assert not built.site.exists()   # staging: nothing published
+
+
+def test_a_killed_worker_stops_the_build_cleanly(tmp_path):
+    """A worker killed mid-build (as the kernel's OOM killer does): a Vietnamese message, no traceback."""
+    (tmp_path / "site").mkdir(parents=True)
+    (tmp_path / "site" / "cu.html").write_text("bản cũ", encoding="utf-8")
+    hook = tmp_path / "hooks" / "killer.py"
+    hook.parent.mkdir()
+    # A province's hook, declared safe, that kills the worker rendering one article
+    # (MkDocs imports the hook in the build's own process, before any worker exists).
+    hook.write_text(
+        "import os, signal\n"
+        "TOASOAN_PARALLEL_SAFE = True\n"
+        "BUILD = os.getpid()\n"
+        "def on_page_markdown(markdown, page, **kwargs):\n"
+        "    if page.file.src_uri.endswith('-so-201.md') and os.getpid() != BUILD:\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    return markdown\n", encoding="utf-8")
+    cfg = sitebuild.config(tmp_path)
+    cfg["hooks"].append(str(hook))
+    built = _build(tmp_path, PARALLEL, cfg=cfg)
+    assert built.returncode != 0
+    assert "Dừng: tiến trình dựng trang" in built.log and "bị dừng bởi tín hiệu 9" in built.log, built.log
+    assert "Traceback" not in built.log, built.log
+    assert (tmp_path / "site" / "cu.html").read_text(encoding="utf-8") == "bản cũ"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+    assert _processes_of(tmp_path) == []   # the other worker was stopped, none left behind
+
+
+def test_an_error_in_a_worker_stops_the_build_with_the_page_named(tmp_path):
+    hook = tmp_path / "hooks" / "broken.py"
+    hook.parent.mkdir(parents=True)
+    hook.write_text(
+        "import os\n"
+        "TOASOAN_PARALLEL_SAFE = True\n"
+        "BUILD = os.getpid()\n"
+        "def on_page_markdown(markdown, page, **kwargs):\n"
+        "    if page.file.src_uri.endswith('-so-201.md') and os.getpid() != BUILD:\n"
+        "        raise ValueError('hỏng')\n"
+        "    return markdown\n", encoding="utf-8")
+    cfg = sitebuild.config(tmp_path)
+    cfg["hooks"].append(str(hook))
+    built = _build(tmp_path, PARALLEL, cfg=cfg)
+    assert built.returncode != 0
+    assert "Dừng: lỗi khi dựng trang 2026/10/tin-cho-don-so-201.md: ValueError: hỏng" in built.log, built.log
+    assert "Error reading page '2026/10/tin-cho-don-so-201.md'" in built.log   # MkDocs' own line, replayed
+    assert "Traceback" not in built.log, built.log
+    assert not built.site.exists()
+
+
+def _processes_of(root: Path) -> list[int]:
+    """Processes still running a build of root's mkdocs.yml (a worker is a fork: the same command line)."""
+    wanted = str(root / "mkdocs.yml").encode()
+    out = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if wanted in cmdline.read_bytes():
+                out.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return out
+
+
+def test_a_foreign_page_hook_keeps_the_build_in_one_process(tmp_path):
+    hook = tmp_path / "hooks" / "mine.py"
+    hook.parent.mkdir(parents=True)
+    hook.write_text("seen = []\n"
+                    "def on_page_context(context, page, **kwargs):\n"
+                    "    seen.append(page.url)\n"
+                    "    return context\n", encoding="utf-8")
+    cfg = sitebuild.config(tmp_path)
+    cfg["hooks"].append(str(hook))
+    built = _build(tmp_path, PARALLEL, cfg=cfg)
+    assert built.returncode == 0, built.log
+    assert "Dựng trang trong một tiến trình" in built.log and "mine" in built.log, built.log
+    assert "2 tiến trình một lúc" not in built.log
+    assert len(list(built.site.rglob("index.html"))) > 450
