@@ -7,7 +7,6 @@ parts, so a few hundred pages are spread over several parts and both workers).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import sitebuild
@@ -106,21 +105,8 @@ def test_a_killed_worker_stops_the_build_cleanly(tmp_path):
     """A worker killed mid-build (as the kernel's OOM killer does): a Vietnamese message, no traceback."""
     (tmp_path / "site").mkdir(parents=True)
     (tmp_path / "site" / "cu.html").write_text("bản cũ", encoding="utf-8")
-    hook = tmp_path / "hooks" / "killer.py"
-    hook.parent.mkdir()
-    # A province's hook, declared safe, that kills the worker rendering one article
-    # (MkDocs imports the hook in the build's own process, before any worker exists).
-    hook.write_text(
-        "import os, signal\n"
-        "TOASOAN_PARALLEL_SAFE = True\n"
-        "BUILD = os.getpid()\n"
-        "def on_page_markdown(markdown, page, **kwargs):\n"
-        "    if page.file.src_uri.endswith('-so-201.md') and os.getpid() != BUILD:\n"
-        "        os.kill(os.getpid(), signal.SIGKILL)\n"
-        "    return markdown\n", encoding="utf-8")
-    cfg = sitebuild.config(tmp_path)
-    cfg["hooks"].append(str(hook))
-    built = _build(tmp_path, PARALLEL, cfg=cfg)
+    # A province's hook, declared safe, that kills the worker rendering one article.
+    built = _build_with_hook(tmp_path, "killer", _in_a_worker("os.kill(os.getpid(), signal.SIGKILL)"))
     assert built.returncode != 0
     assert "Dừng: tiến trình dựng trang" in built.log and "bị dừng bởi tín hiệu 9" in built.log, built.log
     assert "Traceback" not in built.log, built.log
@@ -130,24 +116,34 @@ def test_a_killed_worker_stops_the_build_cleanly(tmp_path):
 
 
 def test_an_error_in_a_worker_stops_the_build_with_the_page_named(tmp_path):
-    hook = tmp_path / "hooks" / "broken.py"
-    hook.parent.mkdir(parents=True)
-    hook.write_text(
-        "import os\n"
-        "TOASOAN_PARALLEL_SAFE = True\n"
-        "BUILD = os.getpid()\n"
-        "def on_page_markdown(markdown, page, **kwargs):\n"
-        "    if page.file.src_uri.endswith('-so-201.md') and os.getpid() != BUILD:\n"
-        "        raise ValueError('hỏng')\n"
-        "    return markdown\n", encoding="utf-8")
-    cfg = sitebuild.config(tmp_path)
-    cfg["hooks"].append(str(hook))
-    built = _build(tmp_path, PARALLEL, cfg=cfg)
+    built = _build_with_hook(tmp_path, "broken", _in_a_worker("raise ValueError('hỏng')"))
     assert built.returncode != 0
     assert "Dừng: lỗi khi dựng trang 2026/10/tin-cho-don-so-201.md: ValueError: hỏng" in built.log, built.log
     assert "Error reading page '2026/10/tin-cho-don-so-201.md'" in built.log   # MkDocs' own line, replayed
     assert "Traceback" not in built.log, built.log
     assert not built.site.exists()
+
+
+def _build_with_hook(tmp_path: Path, name: str, source: str):
+    """A parallel build of the fixture with a province's hook ``hooks/<name>.py`` added."""
+    hook = tmp_path / "hooks" / f"{name}.py"
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text(source, encoding="utf-8")
+    cfg = sitebuild.config(tmp_path)
+    cfg["hooks"].append(str(hook))
+    return _build(tmp_path, PARALLEL, cfg=cfg)
+
+
+def _in_a_worker(action: str) -> str:
+    """A hook, declared safe, doing ``action`` while a worker renders article 201 (MkDocs
+    imports the hook in the build's own process, before any worker exists)."""
+    return ("import os, signal\n"
+            "TOASOAN_PARALLEL_SAFE = True\n"
+            "BUILD = os.getpid()\n"
+            "def on_page_markdown(markdown, page, **kwargs):\n"
+            "    if page.file.src_uri.endswith('-so-201.md') and os.getpid() != BUILD:\n"
+            f"        {action}\n"
+            "    return markdown\n")
 
 
 def _processes_of(root: Path) -> list[int]:
@@ -164,15 +160,10 @@ def _processes_of(root: Path) -> list[int]:
 
 
 def test_a_foreign_page_hook_keeps_the_build_in_one_process(tmp_path):
-    hook = tmp_path / "hooks" / "mine.py"
-    hook.parent.mkdir(parents=True)
-    hook.write_text("seen = []\n"
-                    "def on_page_context(context, page, **kwargs):\n"
-                    "    seen.append(page.url)\n"
-                    "    return context\n", encoding="utf-8")
-    cfg = sitebuild.config(tmp_path)
-    cfg["hooks"].append(str(hook))
-    built = _build(tmp_path, PARALLEL, cfg=cfg)
+    built = _build_with_hook(tmp_path, "mine", "seen = []\n"
+                                               "def on_page_context(context, page, **kwargs):\n"
+                                               "    seen.append(page.url)\n"
+                                               "    return context\n")
     assert built.returncode == 0, built.log
     assert "Dựng trang trong một tiến trình" in built.log and "mine" in built.log, built.log
     assert "2 tiến trình một lúc" not in built.log
