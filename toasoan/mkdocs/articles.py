@@ -103,7 +103,8 @@ class _Generated:
 
     Making 17,000 of them (each works out its URL and output path) was a fifth of a
     save at 10,000 articles; a kept one is the same file for the same settings (the
-    preview drops them when the settings change), minus the Page of the last state.
+    preview drops them when the settings change), minus the Page of the last state. It
+    keeps its output path too (``dest_uri``, worked out once), which the preview maps.
     """
 
     def __init__(self, config, session):

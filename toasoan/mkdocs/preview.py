@@ -67,13 +67,11 @@ class Session:
         self.urls: dict[str, str] = {}   # shown path of each article file -> its last URL
         self.shown: dict[Path, str] = {}  # article file -> its shown path (slow to make: 0.1 ms each)
         self.files: dict[tuple, object] = {}   # MkDocs' File of each generated page (articles.on_files)
-        self.dests: dict[str, str] = {}   # a page's source path -> its output path
 
     def forget(self) -> None:
         """New settings: every article is read again and every generated file made again."""
         self.reads.clear()
         self.files.clear()
-        self.dests.clear()
 
     def carried_related(self, build) -> dict:
         """The last ranked lists, on this build's articles, until the new ranking is done."""
@@ -104,7 +102,7 @@ class Preview:
         self.not_found_html: bytes | None = None
         self.doc_files = []
         self._config_key = None
-        self._theme_key = self._theme_names = None
+        self._theme_names = None   # the theme's static files, listed once per settings
         self._saves = 0
         self._compiled = _Compiled()
         self._started = False
@@ -126,6 +124,7 @@ class Preview:
         if key != self._config_key:   # new settings (sections, places…): read every article again
             self.session.forget()
             self._compiled = _Compiled()   # another theme, other Jinja options: compiled anew
+            self._theme_names = None
             self._config_key = key
         return config
 
@@ -195,7 +194,7 @@ class Preview:
             self.config, self.files, self.nav, self.env = config, files, nav, env
             self.state = state
             self.doc_files = doc_files
-            self.pages = _destinations(config, doc_files, generated, self.session.dests)
+            self.pages = {file.dest_uri: file.src_uri for file in doc_files}   # output path -> source
             self.not_found_html = None
             self._index_problems()
             self._schedule_status_change()
@@ -214,8 +213,6 @@ class Preview:
         file added to a theme folder while serving shows after a restart, as with
         ``mkdocs serve``, which does not watch the theme either.
         """
-        if self._theme_key != self._config_key:
-            self._theme_key, self._theme_names = self._config_key, None
         listed = env.list_templates
 
         def list_once(extensions=None, filter_func=None):
@@ -526,27 +523,6 @@ def _nav_sources(items):
             yield from _nav_sources(value)
 
 
-def _destinations(config, doc_files, generated: dict, known: dict[str, str]) -> dict[str, str]:
-    """Output path (``a/b/index.html``) -> source path of every page.
-
-    Articles and listings from their own URLs: asking 17,000 MkDocs files for
-    theirs took most of a second at 10,000 articles. ``known``: each source's
-    output path from earlier saves (the same for the same settings).
-    """
-    out = {}
-    for file in doc_files:
-        src = file.src_uri
-        dest = known.get(src)
-        if dest is None:
-            item = generated.get(src) if config.use_directory_urls else None
-            dest = known[src] = item.url + "index.html" if item is not None else file.dest_uri
-        out[dest] = src
-    if len(known) > 2 * len(out) + 1000:   # many pages gone since (a day's listings…): forget them
-        known.clear()
-        known.update((src, dest) for dest, src in out.items())
-    return out
-
-
 class Server(LiveReloadServer):
     """MkDocs' live-reload server, asking ``preview`` for each page before serving it."""
 
@@ -597,7 +573,7 @@ class Server(LiveReloadServer):
             paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
             if all(os.path.basename(p).startswith(NOT_SOURCES) for p in paths):
                 return   # an editor's lock file (Emacs' .#bai.md) comes and goes with each edit
-            if one_file and path not in (event.src_path, getattr(event, "dest_path", "")):
+            if one_file and path not in paths:
                 return
             self.changed()
 

@@ -132,7 +132,7 @@ class Archive:
                 calendar = dated[day] = (
                     listing_of(YEAR, f"Năm {y}", y, f"{y}/"),
                     listing_of(MONTH, f"Tháng {day[1]}/{y}", f"{y}/{m}", f"{y}/{m}/"),
-                    listing_of(DAY, f"Ngày {d}/{m}/{y}", f"{y}/{m}/{d}", f"{y}/{m}/{d}/"))   # = day_url(a.date)
+                    listing_of(DAY, f"Ngày {d}/{m}/{y}", f"{y}/{m}/{d}", day_url(a.date)))
             for listing in calendar:
                 listing.articles.append(a)
         self.groups = groups
