@@ -16,7 +16,7 @@ import yaml
 import related_fixture as fx
 from toasoan.build import prepare
 from toasoan.core.config import SiteConfig
-from toasoan.core.model import Article
+from toasoan.core.model import DRAFT, SCHEDULED, Article
 from toasoan.related.rank import RelatedIndex, relate_all, same_section
 from toasoan.core.text import fold_fast
 from toasoan.related.terms import TermMatrix, features
@@ -155,15 +155,46 @@ def test_ranking_is_the_same_in_another_process(tmp_path):
     assert len(outs) == 1
 
 
-def test_same_section_latest_first_without_the_article(build):
-    listing = build.archive.sections["kinh-te"].articles
-    ocop = by_slug(build, "mien-dong-ocop")
-    latest = same_section(listing, ocop, 3)
-    assert ocop not in latest and len(latest) == 3
-    assert [a.date for a in latest] == sorted((a.date for a in latest), reverse=True)
-    assert latest[0].slug == "thu-ngan-sach"
-    skipped = same_section(listing, ocop, 3, skip=latest[:1])
-    assert latest[0] not in skipped and skipped[:2] == latest[1:]
+def _section(count: int) -> list[Article]:
+    """``count`` articles of one section, one a day, newest first (as the Archive lists them)."""
+    day = datetime.fromisoformat("2026-01-01T08:00:00+07:00")
+    return [Article(Path(f"{i}.md"), f"{i}.md", f"Bài {i}", day + timedelta(days=i), ["A"], "Bắc Kạn",
+                    f"bai-{i:03d}", "", 1, section="kinh-te") for i in reversed(range(count))]
+
+
+def _slugs(articles) -> list[str]:
+    return [a.slug for a in articles]
+
+
+def test_same_section_lists_the_articles_posted_just_before():
+    listing = _section(20)
+    tenth = next(a for a in listing if a.slug == "bai-010")
+    assert _slugs(same_section(listing, tenth, 3)) == ["bai-009", "bai-008", "bai-007"]
+    # the articles already in "Xem thêm" are not repeated; the next older one takes the place
+    assert _slugs(same_section(listing, tenth, 3, skip=[listing[10]])) == ["bai-008", "bai-007", "bai-006"]
+    # drafts and scheduled articles (in preview) are never listed
+    listing[11].status = SCHEDULED
+    assert _slugs(same_section(listing, tenth, 3)) == ["bai-009", "bai-007", "bai-006"]
+
+
+def test_same_section_tops_up_the_oldest_with_the_next_ones():
+    listing = _section(20)
+    assert _slugs(same_section(listing, listing[-2], 3)) == ["bai-003", "bai-002", "bai-000"]
+    assert _slugs(same_section(listing, listing[-1], 3)) == ["bai-003", "bai-002", "bai-001"]
+    assert _slugs(same_section(listing[-2:], listing[-1], 3)) == ["bai-001"]
+
+
+def test_a_new_article_changes_no_older_articles_list():
+    # Why the list looks back: the hourly build then re-renders (and the deploy uploads)
+    # only the new article's neighbours, not every page of its section.
+    before = _section(30)
+    after = _section(31)
+    for old, new in zip(before[4:], after[5:]):
+        assert _slugs(same_section(before, old, 5)) == _slugs(same_section(after, new, 5))
+    # an article that is not in the list (a draft in preview) still finds its place
+    tenth = next(a for a in before if a.slug == "bai-010")
+    draft = dataclasses.replace(tenth, slug="bai-nhap", date=tenth.date + timedelta(hours=12), status=DRAFT)
+    assert _slugs(same_section(before, draft, 2)) == ["bai-010", "bai-009"]
 
 
 def test_tags_and_place_count(build):

@@ -162,14 +162,42 @@ def relate_all(shown: list[Article], pool: list[Article], chosen: dict[int, list
 
 def same_section(section_articles: list[Article], article: Article, count: int,
                  skip=()) -> list[Article]:
-    """The latest published articles of a section but ``article`` and ``skip``.
+    """The section's published articles posted just before ``article``, newest first.
 
-    ``section_articles`` is the Archive's list, newest first: only its head is read.
+    Older neighbours rather than the section's latest, so that a new article
+    changes no older article's page: the hourly build re-renders and the deploy
+    uploads only the pages that really changed. An article with fewer than
+    ``count`` older ones is topped up with those posted just after it.
+    ``section_articles`` is the Archive's list, newest first (by date, then
+    slug): the article's place is found by bisection and only its
+    neighbourhood is read, whatever the archive's size.
     """
-    out, skipped = [], set(map(id, skip)) | {id(article)}
-    for other in section_articles:
+    skipped = set(map(id, skip)) | {id(article)}
+    at = _older_from(section_articles, (article.date, article.slug))
+    older = _take(section_articles, range(at, len(section_articles)), count, skipped)
+    newer = _take(section_articles, range(at - 1, -1, -1), count - len(older), skipped)
+    return newer[::-1] + older
+
+
+def _older_from(newest_first: list[Article], key) -> int:
+    """The index of the first article older than ``key`` (the list is sorted newest first)."""
+    lo, hi = 0, len(newest_first)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        other = newest_first[mid]
+        if (other.date, other.slug) >= key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _take(articles: list[Article], order: range, count: int, skipped: set[int]) -> list[Article]:
+    out: list[Article] = []
+    for i in order:
         if len(out) >= count:
             break
+        other = articles[i]
         if other.published and id(other) not in skipped:
             out.append(other)
     return out
