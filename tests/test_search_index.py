@@ -1,8 +1,11 @@
 """Search without a browser: folding and tokens, plain text, the index files."""
 
 import json
+import random
 import unicodedata
+from array import array
 
+import numpy as np
 import pytest
 
 from toasoan.search import index as index_module
@@ -170,6 +173,35 @@ def test_index_in_many_parts_writes_the_same_bytes(tmp_path, monkeypatch):
     parts = sorted(p.relative_to(tmp_path / "parts") for p in (tmp_path / "parts").rglob("*") if p.is_file())
     assert one == parts
     assert all((tmp_path / "one" / p).read_bytes() == (tmp_path / "parts" / p).read_bytes() for p in one)
+
+
+def _packed(rng, df: int, docs: int, spellings: int) -> array:
+    """``df`` postings of random documents below ``docs``, as the collector packs them."""
+    ids = sorted(rng.sample(range(docs), df))
+    return array("Q", (d << 28 | rng.randrange(spellings) << 12 | rng.randrange(1, 0xFFF) for d in ids))
+
+
+@pytest.mark.parametrize("df, docs, spellings", [
+    (301, 400, 1),           # just above the cap, one spelling
+    (1200, 5000, 3),         # a few spellings, each topped up beyond the cap
+    (4000, 2_300_000, 300),  # id gaps of four varint bytes; more spellings than can be named
+    (2000, 2100, 2000),      # every posting its own spelling: ties everywhere
+])
+def test_long_posting_lists_encode_the_same_with_numpy(df, docs, spellings):
+    rng = random.Random(df)
+    norms = [rng.uniform(0.5, 3.0) for _ in range(docs)]
+    packed = _packed(rng, df, docs, spellings)
+    plain = index_module._entry("lúa", packed, norms, docs, 0.9)
+    assert index_module._entry("lúa", packed, norms, docs, 0.9, np.asarray(norms)) == plain
+
+
+def test_an_index_with_long_lists_is_the_same_written_either_way(tmp_path, monkeypatch):
+    docs = [doc(f"Tin {i}", "lúa " * (1 + i % 5) + ("Lúa" if i % 3 else "lụa") + f" xã{i % 9}")
+            for i in range(700)]
+    write_index(tmp_path / "numpy", docs, [])
+    monkeypatch.setattr(index_module, "WIDE", 10 ** 9)   # every list through the Python loop
+    write_index(tmp_path / "python", docs, [])
+    assert _files(tmp_path / "numpy") == _files(tmp_path / "python")
 
 
 def _files(folder):
