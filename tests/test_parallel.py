@@ -7,6 +7,8 @@ parts, so a few hundred pages are spread over several parts and both workers).
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import sitebuild
@@ -69,7 +71,6 @@ def test_two_workers_write_the_same_site_as_one_process(tmp_path):
 
 def test_page_cache_and_search_terms_the_same_either_way(tmp_path):
     """With the page cache: the workers' pages are stored and kept, the terms store is the same file."""
-    import shutil
     cache = tmp_path / ".cache" / "pages"
     one = sitebuild.build(tmp_path, _articles(), env={"TOASOAN_PAGE_CACHE": "1", **SERIAL}, timeout=600)
     assert one.returncode == 0, one.log
@@ -86,7 +87,30 @@ def test_page_cache_and_search_terms_the_same_either_way(tmp_path):
     again = sitebuild.build(tmp_path, {}, env={"TOASOAN_PAGE_CACHE": "1", **PARALLEL}, timeout=600)
     assert again.returncode == 0, again.log
     assert "dựng mới và lưu 0," in again.log and "bỏ 0 bản cũ" in again.log, again.log
+    # … and written straight from it, past MkDocs' page loop: still the same bytes.
+    generated = int(re.search(r"Dựng trang: (\d+) trang", again.log).group(1))
+    # (all but the 8 articles linking to another's heading: MkDocs must resolve their links each time)
+    assert f"; {generated - 8} trang chép thẳng từ bộ nhớ đệm" in again.log, again.log
     assert sitebuild.tree_differences(tmp_path / "one-site", again.site) == []
+
+
+def test_a_foreign_page_hook_sees_the_cached_pages_too(tmp_path):
+    """A province's page hook (declared safe for workers) is called for every page, cached or not."""
+    seen = tmp_path / "seen"
+    hook = ("import hashlib, pathlib\n"
+            "TOASOAN_PARALLEL_SAFE = True\n"
+            "def on_page_context(context, page, **kwargs):\n"
+            f"    folder = pathlib.Path({str(seen)!r})\n"
+            "    folder.mkdir(exist_ok=True)\n"
+            "    (folder / hashlib.sha1(page.url.encode()).hexdigest()).touch()\n"
+            "    return context\n")
+    first = _build_with_hook(tmp_path, "seen", hook, cache=True, files=_articles(120))
+    assert first.returncode == 0, first.log
+    shutil.rmtree(seen)
+    again = _build_with_hook(tmp_path, "seen", hook, cache=True, files={})
+    assert again.returncode == 0, again.log
+    assert "dựng mới và lưu 0," in again.log and "chép thẳng" not in again.log, again.log
+    assert len(list(seen.iterdir())) == len(list(again.site.rglob("index.html")))
 
 
 def test_a_warning_from_a_workers_page_fails_strict(tmp_path):
@@ -124,14 +148,14 @@ def test_an_error_in_a_worker_stops_the_build_with_the_page_named(tmp_path):
     assert not built.site.exists()
 
 
-def _build_with_hook(tmp_path: Path, name: str, source: str):
+def _build_with_hook(tmp_path: Path, name: str, source: str, cache: bool = False, files=None):
     """A parallel build of the fixture with a province's hook ``hooks/<name>.py`` added."""
     hook = tmp_path / "hooks" / f"{name}.py"
     hook.parent.mkdir(parents=True, exist_ok=True)
     hook.write_text(source, encoding="utf-8")
     cfg = sitebuild.config(tmp_path)
     cfg["hooks"].append(str(hook))
-    return _build(tmp_path, PARALLEL, cfg=cfg)
+    return _build(tmp_path, {**PARALLEL, "TOASOAN_PAGE_CACHE": "1" if cache else "0"}, files=files, cfg=cfg)
 
 
 def _in_a_worker(action: str) -> str:

@@ -20,6 +20,8 @@ How it fits in MkDocs' ``build()``:
    warning), anchors for MkDocs' link checks, the page cache's keys and counts, and lean's
    notice of a page loading Material's scripts. The pages are hidden
    again for MkDocs' writing loop, and shown at its first ``on_page_context``.
+3. A page the page cache holds is written straight from it (``pagecache.copy_out``), past
+   MkDocs' page loop, unless another hook or plugin has page events (it must see every page).
 
 Any failure (an exception in a worker, a worker killed) stops the build with a message
 in Vietnamese; the staging folder is discarded as for any failed build, site/ untouched.
@@ -49,7 +51,7 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import CountHandler
 
 from toasoan.mkdocs.articles import PAGE_TEMPLATES
-from toasoan.mkdocs.pagecache import TEMPLATE as CACHED_TEMPLATE
+from toasoan.mkdocs.pagecache import TEMPLATE as CACHED_TEMPLATE, copy_out
 from toasoan.search.parallel import jobs
 
 log = logging.getLogger("mkdocs.hooks.parallel")
@@ -70,6 +72,7 @@ class Render:
     nav: object = None               # MkDocs' Navigation (on_nav), for the workers' pages
     hidden: bool = False
     current: str = ""                # in a worker: the page being rendered (named if it fails)
+    copy_cached: bool = False        # no foreign page events: cached pages skip MkDocs' page loop
     inclusion: dict = field(default_factory=dict)   # src_uri -> inclusion before hiding
 
 
@@ -92,18 +95,19 @@ def on_nav(state, nav, config, files):
     if n < 2 or len(generated) < _env_int("TOASOAN_PARALLEL_MIN", PARALLEL_MIN) \
             or "fork" not in multiprocessing.get_all_start_methods():
         return nav
-    unsafe = _unsafe_handlers(config)
+    foreign = _page_handlers(config)
+    unsafe = [name for name, safe in foreign if not safe]
     if unsafe:
         log.info(f"Dựng trang trong một tiến trình: {', '.join(unsafe)} có sự kiện trang mà chưa khai "
                  "TOASOAN_PARALLEL_SAFE = True")
         return nav
-    state.parallel = Render(generated, n, nav)
+    state.parallel = Render(generated, n, nav, copy_cached=not foreign)
     _hide(state.parallel)
     return nav
 
 
-def _unsafe_handlers(config) -> list[str]:
-    """Page-event handlers of other hooks and plugins that do not say they can run in a worker."""
+def _page_handlers(config) -> list[tuple[str, bool]]:
+    """Other hooks' and plugins' page-event handlers: (name, whether it says it can run in a worker)."""
     found = []
     for event in PAGE_EVENTS:
         for handler in config.plugins.events.get(event, []):
@@ -111,11 +115,10 @@ def _unsafe_handlers(config) -> list[str]:
                 continue
             owner = getattr(handler, "__self__", None)
             globals_ = getattr(getattr(handler, "__func__", handler), "__globals__", {})
-            if getattr(owner, "TOASOAN_PARALLEL_SAFE", False) is True or globals_.get("TOASOAN_PARALLEL_SAFE") is True:
-                continue
+            safe = getattr(owner, "TOASOAN_PARALLEL_SAFE", False) is True or globals_.get("TOASOAN_PARALLEL_SAFE") is True
             name = config.plugins._event_origins.get(handler) or getattr(handler, "__qualname__", repr(handler))
-            if name not in found:
-                found.append(name)
+            if (name, safe) not in found:
+                found.append((name, safe))
     return found
 
 
@@ -160,9 +163,14 @@ def on_env(state, env, config, files):
     log.info(f"Dựng trang: {len(run.files)} trang bài và danh sách, {len(parts)} phần, {run.workers} tiến trình "
              f"một lúc, {wall:.1f} giây; CPU các tiến trình con {sum(parts_cpu):.1f} giây (phần nặng nhất "
              f"{max(parts_cpu):.1f}; hệ thống {sum(r['system'] for r in results):.1f}), "
-             f"tiến trình chính {_cpu() - cpu:.1f} giây")
+             f"tiến trình chính {_cpu() - cpu:.1f} giây{_copied(results)}")
     _hide(run)   # MkDocs' writing loop lists the pages right after this event
     return env
+
+
+def _copied(results: list) -> str:
+    copied = sum(r["copied"] for r in results)
+    return f"; {copied} trang chép thẳng từ bộ nhớ đệm" if copied else ""
 
 
 def _compile(env, names) -> None:
@@ -244,10 +252,13 @@ def _render(state, run: Render, env, config, files, span: tuple[int, int]) -> di
         state.pagecache.seconds = 0.0
     state.dropped_needed = ""
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-    anchors, links = {}, {}
+    anchors, links, copied = {}, {}, 0
     for file in run.files[span[0]:span[1]]:
         run.current = file.src_uri
         page = file.page   # made by MkDocs' get_navigation, for every page
+        if run.copy_cached and copy_out(state, page):
+            copied += 1
+            continue
         _populate_page(page, config, files)
         _build_page(page, config, doc_files, run.nav, env)
         if page.present_anchor_ids:
@@ -256,6 +267,7 @@ def _render(state, run: Render, env, config, files, span: tuple[int, int]) -> di
             links[file.src_uri] = {to.src_uri: dict(found) for to, found in page.links_to_anchors.items()}
     records, _collector.records = _collector.records, []
     return {"records": records, "anchors": anchors, "links": links, "dropped_needed": state.dropped_needed,
+            "copied": copied,
             "cache": (cache.used, cache.hits, cache.stored, cache.damaged, state.pagecache.seconds)
             if cache is not None else None,
             "cpu": _cpu() - started.user - started.system, "system": os.times().system - started.system}
