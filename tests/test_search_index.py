@@ -8,6 +8,8 @@ from array import array
 import numpy as np
 import pytest
 
+import sitebuild
+from sitebuild import article
 from toasoan.search import index as index_module
 from toasoan.search.index import SearchDoc, write_index
 from toasoan.reading.plain import excerpt, plain_text
@@ -202,6 +204,60 @@ def test_an_index_with_long_lists_is_the_same_written_either_way(tmp_path, monke
     monkeypatch.setattr(index_module, "WIDE", 10 ** 9)   # every list through the Python loop
     write_index(tmp_path / "python", docs, [])
     assert _files(tmp_path / "numpy") == _files(tmp_path / "python")
+
+
+WORDS = ("tỉnh ủy hội nghị ban chấp hành đảng bộ huyện xã nhân dân phát triển kinh tế văn hóa du lịch "
+         "nông thôn mới trồng rừng đồng bào dân tộc cán bộ đảng viên thực hiện chỉ đạo lúa ngô chè cầu "
+         "đường trường học bệnh viện").split()
+
+
+def test_a_new_article_leaves_most_index_files_as_they_were(tmp_path):
+    """Numbered oldest first, a new article takes the next id: an hourly deploy uploads the
+    shards of its terms and the last metadata file, not the whole index (a real build)."""
+    rng = random.Random(3)
+    files = {f"2026/bai-{i}.md": article(
+        title=f"Tin {i} " + " ".join(rng.sample(WORDS, 4)), date=f"2026-{1 + i // 28:02d}-{1 + i % 28:02d} 08:00",
+        category="Kinh tế", body=" ".join(rng.choice(WORDS) for _ in range(60))) for i in range(120)}
+    first = sitebuild.build(tmp_path, files, env={"TOASOAN_PAGE_CACHE": "0"})
+    assert first.returncode == 0, first.log
+    before = _files(first.site / "search")
+    new = article(title="Khánh thành cầu treo Nà Làng", date="2026-11-20 08:00", category="Kinh tế",
+                  body="Cầu treo mới nối hai bản.")
+    second = sitebuild.build(tmp_path, {"2026/moi.md": new}, env={"TOASOAN_PAGE_CACHE": "0"})
+    assert second.returncode == 0, second.log
+    after = _files(second.site / "search")
+    changed = {str(p) for p in after if before.get(p) != after[p]}
+    # (numbered newest first, every one changed)
+    assert {p for p in changed if p.startswith("d/")} == {"d/30.json"}   # ids 120…: a new file
+
+
+def test_shards_without_the_new_articles_terms_keep_their_bytes(tmp_path):
+    rng = random.Random(3)
+
+    def news(i):
+        return doc(f"Tin {i} " + " ".join(rng.sample(WORDS, 4)), " ".join(rng.choice(WORDS) for _ in range(80)))
+    docs = [news(i) for i in range(2000)]
+    write_index(tmp_path / "before", docs, [])
+    write_index(tmp_path / "after", docs + [news(2000)], [])
+    before, after = _files(tmp_path / "before"), _files(tmp_path / "after")
+    shards = [p for p in after if str(p).startswith("t/")]
+    changed = [p for p in shards if before.get(p) != after[p]]
+    # A small vocabulary: the new article holds a tenth of the terms. Numbered newest first,
+    # every shard changed.
+    assert 0 < len(changed) < len(shards) / 2
+
+
+def test_a_tie_goes_to_the_newer_article(tmp_path, monkeypatch):
+    # The same words in every article: the newest (the highest id) first, and the newest
+    # kept when a term keeps only some of its postings.
+    monkeypatch.setattr(index_module, "KEEP", 5)
+    monkeypatch.setattr(index_module, "KEEP_VARIANT", 1)
+    docs = [doc(f"Bài {i}", "Hội nghị tỉnh ủy bàn về lúa.", f"2024-01-{1 + i:02d}") for i in range(12)]
+    write_index(tmp_path / "s", docs, [])
+    index = Index(tmp_path / "s")
+    found = index.search("hoi nghi")
+    assert [index.document(d)[0] for d in found[:3]] == ["Bài 11", "Bài 10", "Bài 9"]
+    assert sorted(index.results("lua")[0]) == list(range(6, 12))   # 5 kept, 1 more of its spelling
 
 
 def _files(folder):

@@ -11,7 +11,7 @@ from ..reading.plain import excerpt, plain_text
 
 
 def search_docs(articles, sections) -> list[SearchDoc]:
-    """One SearchDoc per article, in the given order (the archive's: newest first)."""
+    """One SearchDoc per article, in the given order."""
     position = {s.slug: i for i, s in enumerate(sections)}
     docs = []
     for a in articles:
@@ -34,5 +34,6 @@ def build_index(build, out: Path, store: TermStore | None = None) -> IndexStats:
     if out.exists():
         shutil.rmtree(out)  # our own folder: no stale shards from an earlier build
     sections = build.site.sections
-    return write_index(out, search_docs(build.archive.articles, sections),
+    # Oldest first: a new article takes the next id and the other files keep their bytes.
+    return write_index(out, search_docs(build.archive.articles[::-1], sections),
                        [(s.slug, s.name) for s in sections], store)

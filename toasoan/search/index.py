@@ -12,8 +12,11 @@ Layout below ``<site>/search/`` (all static, cacheable, fetched on demand):
   documents, fetched only for the results shown;
 - ``sections.bin`` — one byte per document (section index + 1), for the filter.
 
-Documents are numbered newest first, so a year is a range of ids and a tie
-goes to the newer article. Each term keeps only its best ``KEEP`` postings
+Documents are numbered oldest first: a new article takes the next number and
+the files of the others stay the same bytes, so an hourly build's deploy uploads
+the few shards holding the new article's terms, not the whole index (numbered
+newest first, every id moved and every file changed). A year is a range of ids;
+a tie goes to the newer article, the higher id. Each term keeps only its best ``KEEP`` postings
 (a reader looks at the first results, not the 5,000th): that caps every
 shard, whatever the size of the archive.
 """
@@ -106,8 +109,9 @@ def _collect(docs: list[SearchDoc], start: int, end: int, keys: list[bytes] | No
     return postings, lengths, new
 
 
-_IMP = 52                       # a row: (255 - impact) << _IMP | doc << 16 | spelling
-_DOC = (1 << _IMP) - 1          # … so plain integer order is best first, then by document
+_IMP = 52                       # a row: (255 - impact) << _IMP | (_LAST - doc) << 16 | spelling
+_DOC = (1 << _IMP) - 1          # … so plain integer order is best first, then newest first
+_LAST = (1 << (_IMP - 16)) - 1  # the highest document id a row holds
 
 
 def _by_doc(row: int) -> int:
@@ -151,7 +155,7 @@ def _rows(packed: array, norms: list[float], c: float) -> list[int]:
         doc, tf = p >> 28, p & 0xFFF
         imp = int(c * tf / (tf + norms[doc]) + 0.5)
         imp = imp if 0 < imp < 256 else (1 if imp < 1 else 255)
-        rows.append((255 - imp) << _IMP | doc << 16 | (p >> 12) & 0xFFFF)
+        rows.append((255 - imp) << _IMP | (_LAST - doc) << 16 | (p >> 12) & 0xFFFF)
     if len(rows) > KEEP:
         rows.sort()
         kept = rows[:KEEP]
@@ -161,7 +165,7 @@ def _rows(packed: array, norms: list[float], c: float) -> list[int]:
             if per_variant[v] < KEEP_VARIANT:
                 per_variant[v] += 1
                 kept.append(r)
-        kept.sort(key=_by_doc)
+        kept.sort(key=_by_doc, reverse=True)   # by document id, lowest first
         rows = kept
     # Otherwise rows are in document order already (postings are).
     return rows
@@ -182,7 +186,7 @@ def _body(rows: list[int], variants: list[int]) -> bytearray:
     body = bytearray()
     last = 0
     for r in rows:
-        doc = (r & _DOC) >> 16
+        doc = _LAST - ((r & _DOC) >> 16)
         delta = doc - last
         if delta < 0x80:
             body.append(delta)
@@ -201,7 +205,7 @@ def _rows_wide(packed: array, norms: np.ndarray, c: float) -> np.ndarray:
     doc = (p >> np.uint64(28)).astype(np.int64)
     tf = (p & np.uint64(0xFFF)).astype(np.float64)
     imp = np.clip((c * tf / (tf + norms[doc]) + 0.5).astype(np.int64), 1, 255).astype(np.uint64)
-    rows = ((np.uint64(255) - imp) << np.uint64(_IMP)) | (doc.astype(np.uint64) << np.uint64(16)) \
+    rows = ((np.uint64(255) - imp) << np.uint64(_IMP)) | ((_LAST - doc).astype(np.uint64) << np.uint64(16)) \
         | ((p >> np.uint64(12)) & np.uint64(0xFFFF))
     if len(rows) <= KEEP:
         return rows
@@ -215,7 +219,7 @@ def _rows_wide(packed: array, norms: np.ndarray, c: float) -> np.ndarray:
     keep = np.empty(len(rest), dtype=bool)
     keep[order] = (np.arange(len(rest)) - first) < KEEP_VARIANT
     kept = np.concatenate((rows[:KEEP], rest[keep]))
-    return kept[np.argsort(kept & np.uint64(_DOC), kind="stable")]
+    return kept[np.argsort(kept & np.uint64(_DOC))[::-1]]   # by document id, lowest first (ids are unique)
 
 
 def _variants_wide(rows: np.ndarray) -> list[int]:
@@ -229,7 +233,7 @@ def _variants_wide(rows: np.ndarray) -> list[int]:
 
 def _body_wide(rows: np.ndarray, variants: list[int]) -> bytes:
     """_body for a long posting list: every row's bytes placed at once."""
-    doc = ((rows & np.uint64(_DOC)) >> np.uint64(16)).astype(np.int64)
+    doc = _LAST - ((rows & np.uint64(_DOC)) >> np.uint64(16)).astype(np.int64)
     delta = np.diff(doc, prepend=0)
     groups = np.ones(len(rows), dtype=np.int64)   # 7-bit groups of each delta's varint
     for bits in range(7, 64, 7):
@@ -301,7 +305,7 @@ def _write_shards(k: int, n: int) -> list[tuple[int, int, int]]:
 
 def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]],
                 store: TermStore | None = None) -> IndexStats:
-    """Write the index of ``docs`` (newest first) into ``out``; return its figures.
+    """Write the index of ``docs`` (oldest first: see above) into ``out``; return its figures.
 
     With a ``store``, documents already in it are not made into terms again,
     and the store keeps this build's documents for the next one.

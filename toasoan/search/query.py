@@ -119,7 +119,7 @@ class Index:
                     counts[doc] = counts.get(doc, 0) + 1
         n = len(terms)
         final = {d: s * (0.5 + 0.5 * hits[d] / n) for d, s in score.items()}
-        ranked = sorted(final, key=lambda d: (-final[d], d))
+        ranked = sorted(final, key=lambda d: (-final[d], -d))   # a tie: the newer article (higher id)
         full = [d for d in ranked if not missing and singles.get(d, 0) == need_singles]
         chosen = set(full)
         phrase = {d for d in full if pair_terms and need_pairs == pair_terms and pairs.get(d, 0) == need_pairs}

@@ -164,7 +164,8 @@
     var n = terms.length, ids = Array.from(score.keys());
     var final = new Map();
     ids.forEach(function (d) { final.set(d, score.get(d) * (0.5 + 0.5 * hits.get(d) / n)); });
-    ids.sort(function (a, b) { return final.get(b) - final.get(a) || a - b; });
+    // A tie goes to the newer article: ids are numbered oldest first.
+    ids.sort(function (a, b) { return final.get(b) - final.get(a) || b - a; });
     var full = [], rest = [], phrase = {};
     ids.forEach(function (d) {
       var all = !missing && (singles.get(d) || 0) === needSingles;
