@@ -30,7 +30,7 @@ CALENDAR_SRC = CALENDAR_URL + "index.md"
 ARTICLE_STORE = "articles.bin"   # in the page cache's folder, outside its site key's: never published
 # A summary on a list's card: cut at a word, with "…" (partials/card.html). About two lines
 # beside the photo; the whole summary (often 300 characters) was a third of a listing page.
-CARD_SUMMARY = 160
+CARD_SUMMARY = 150
 PAGE_TEMPLATES = ("article.html", "listing.html")   # an article's, a listing's (on_page_read_source)
 
 

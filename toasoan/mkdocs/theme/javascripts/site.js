@@ -7,12 +7,12 @@
   var doc = document, body = doc.body;
   function store(key, value) { try { localStorage.setItem(key, value) } catch (e) {} }
 
-  /* Text size (A−/A+ under an article): five steps, kept in localStorage. */
-  var scales = [.9, 1, 1.15, 1.3, 1.5];
+  /* Text size (A−/A+ under an article): five steps (-1 to 3), kept in localStorage; each
+     step's scale is in bulletin.css ([data-ts-size]). */
   function size() { var n = 0; try { n = Number(localStorage.getItem("ts-size")) || 0 } catch (e) {} return Math.max(-1, Math.min(3, n)) }
   window.tsTextSize = {
     get: size,
-    set: function (n) { store("ts-size", String(n)); doc.documentElement.style.setProperty("--ts-scale", scales[n + 1]) }
+    set: function (n) { store("ts-size", String(n)); doc.documentElement.setAttribute("data-ts-size", n) }
   };
 
   /* Build a small piece of markup: el("button", {type: "button"}, "text"). */
