@@ -30,7 +30,7 @@ CALENDAR_SRC = CALENDAR_URL + "index.md"
 ARTICLE_STORE = "articles.bin"   # in the page cache's folder, outside its site key's: never published
 # A summary on a list's card: cut at a word, with "…" (partials/card.html). About two lines
 # beside the photo; the whole summary (often 300 characters) was a third of a listing page.
-CARD_SUMMARY = 150
+CARD_SUMMARY = 160
 PAGE_TEMPLATES = ("article.html", "listing.html")   # an article's, a listing's (on_page_read_source)
 
 
@@ -202,7 +202,6 @@ def on_env(state, env, config, files):
     env.filters["vn_date"] = lambda dt, pattern=None: vn_date(dt, pattern or LONG)
     env.filters["vn_day"] = lambda dt: vn_date(dt, DAY)
     env.filters["vn_short"] = lambda dt: vn_date(dt, SHORT)
-    env.filters["iso_minute"] = lambda dt: dt.strftime("%Y-%m-%dT%H:%M")  # a valid local date-time
     env.filters["excerpt"] = excerpt
     env.globals["CARD_SUMMARY"] = CARD_SUMMARY
     env.globals["kind_label"] = KIND_LABEL
