@@ -62,7 +62,7 @@ def run(n: int) -> None:
     t = time.process_time()
     for a in sample:
         canonical = pub.absolute(a.url)
-        meta.render_head(meta.article_tags(pub, a, canonical), meta.news_article(pub, a, canonical),
+        meta.render_head(meta.article_tags(pub, a, canonical), meta.news_article(pub, a),
                          meta.feed_links(pub, "Báo", "") + meta.feed_links(pub, "Mục", f"{a.section}/"))
     per_page = (time.process_time() - t) / len(sample) * 1e6
 

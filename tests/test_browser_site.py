@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -170,7 +171,8 @@ def test_article_page(browser, base, pages, size):
         assert page.locator("h1.ts-title").inner_text().strip()
         assert page.locator(".ts-byline time").count() >= 1
         section = page.locator(".ts-kicker a").text_content().strip()
-        assert page.locator(".ts-sections__item--current a").text_content().strip() == section
+        # The article's section is marked in the menu (aria-current="true": not this page itself).
+        assert page.locator('.ts-sections a[aria-current="true"]').text_content().strip() == section
         body = page.locator(".ts-body")
         assert len(body.inner_text()) > 200
         size_px = float(body.evaluate("e => getComputedStyle(e).fontSize").rstrip("px"))
@@ -226,6 +228,54 @@ def test_dark_scheme_switch_and_contrast(browser, base, pages):
         context.close()
 
 
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until ``selector`` has the focus: it is reachable from the keyboard, in order."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} never got the focus in {limit} presses of Tab")
+
+
+def test_script_built_switch_and_tools_work_from_the_keyboard(browser, base, pages):
+    """The light/dark switch and the article's tools are made by site.js (not shipped in the
+    HTML): they appear, keep their names, work with Tab and Enter, and the choices persist."""
+    context, page = open_page(browser, base, pages["article"], "desktop")
+    try:
+        switch = page.get_by_role("button", name="Nền tối")
+        assert switch.is_visible() and switch.get_attribute("aria-pressed") == "false"
+        tab_to(page, "[data-ts-scheme]")
+        page.keyboard.press("Enter")
+        assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+        assert switch.get_attribute("aria-pressed") == "true"
+        # Share links carry the article's canonical address; the groups keep their names.
+        canonical = page.locator('link[rel="canonical"]').get_attribute("href")
+        encoded = quote(canonical, safe="")
+        assert page.get_by_role("link", name="Facebook").get_attribute("href") == \
+            "https://www.facebook.com/sharer/sharer.php?u=" + encoded
+        assert page.get_by_role("link", name="Zalo").get_attribute("href") == "https://sp.zalo.me/share_inline?url=" + encoded
+        assert page.get_by_role("group", name="Chia sẻ bài viết").is_visible()
+        assert page.locator(".ts-byline + .ts-tools").count() == 1, "the tools sit under the byline"
+        body = page.locator(".ts-body")
+        size = "e => parseFloat(getComputedStyle(e).fontSize)"
+        before = body.evaluate(size)
+        tab_to(page, '[aria-label="Chữ lớn hơn"]')
+        page.keyboard.press("Enter")
+        bigger = body.evaluate(size)
+        assert bigger > before * 1.1, (before, bigger)
+        assert serious_violations(page) == []
+        page.reload()  # both choices are remembered, and the script builds everything again
+        assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+        assert body.evaluate(size) == pytest.approx(bigger, rel=0.01)
+        page.get_by_role("button", name="Nền tối").wait_for()
+        assert page.get_by_role("button", name="Nền tối").get_attribute("aria-pressed") == "true"
+        tab_to(page, "[data-ts-scheme]")
+        page.keyboard.press(" ")  # Space presses a button too
+        assert page.locator("body").get_attribute("data-md-color-scheme") == "default"
+    finally:
+        context.close()
+
+
 def test_keyboard_skip_link_and_focus(browser, base, pages):
     context, page = open_page(browser, base, pages["front"], "desktop")
     try:
@@ -253,7 +303,8 @@ def test_article_readable_without_javascript(browser, base, pages):
         assert len(page.locator(".ts-body").inner_text()) > 200
         # The date is the build's (TOASOAN_NOW), printed into the page.
         assert page.locator("[data-ts-today]").inner_text().strip() == "Thứ Tư, 25/11/2026"
-        assert not page.locator("[data-ts-scheme]").is_visible(), "no dead switch without JavaScript"
+        # The switch and the article's tools need a script: without one they are not there at all.
+        assert page.locator("[data-ts-scheme]").count() == 0 and page.locator(".ts-tools").count() == 0
         shot(page, "article-nojs-phone")
     finally:
         context.close()

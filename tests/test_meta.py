@@ -15,7 +15,7 @@ def test_render_head_escapes_every_value():
     article = make(title=EVIL, summary=EVIL_SUMMARY, tags=["a & b", "<i>x</i>"], image="2026/11/a.jpg")
     p = pub()
     html = meta.render_head(meta.article_tags(p, article, "https://example.org/bao/x/"),
-                            meta.news_article(p, article, "https://example.org/bao/x/"),
+                            meta.news_article(p, article),
                             meta.feed_links(p, 'Mục "A" & <B>', "chinh-tri/"))
     assert "<script>alert" not in html and "</script><b>" not in html
     head = Head(html)
@@ -25,7 +25,16 @@ def test_render_head_escapes_every_value():
     # One script element only: the JSON-LD did not close it early.
     assert html.count("</script>") == 1
     data = json.loads(head.json_ld[0])
-    assert data["headline"] == EVIL and data["description"] == EVIL_SUMMARY
+    assert data["headline"] == EVIL and "description" not in data  # the meta description says it
+
+
+def test_descriptions_are_cut_at_a_word():
+    summary = "Sáng 20/11, " + "huyện Ba Bể khai mạc tuần lễ văn hóa, " * 12
+    head = Head(meta.render_head(meta.article_tags(pub(), make(summary=summary), "u")))
+    shown = head.first("og:description")
+    assert len(shown) <= meta.DESCRIPTION_LIMIT + 1 and shown.endswith("…")
+    assert summary.startswith(shown[:-1]) and summary[len(shown) - 1] == " "  # a whole word
+    assert meta.description(make(summary="Ngắn.")) == "Ngắn."
 
 
 def test_json_for_script_cannot_break_out():
@@ -41,7 +50,7 @@ def test_article_tags_and_news_article():
     p = pub()
     head = Head(meta.render_head(meta.article_tags(p, article, "https://example.org/bao/2026/11/hn/")))
     assert head.first("og:type") == "article"
-    assert head.first("og:locale") == "vi_VN"
+    assert not head.all("og:locale")  # <html lang> says the language
     assert head.first("og:image") == "https://example.org/bao/images/2026/11/hoi-nghi.jpg"
     assert head.first("article:published_time") == "2026-11-24T09:00:00+07:00"
     assert head.first("article:modified_time") == "2026-11-24T15:30:00+07:00"
@@ -49,14 +58,15 @@ def test_article_tags_and_news_article():
     assert not head.all("article:section") and not head.all("article:tag") and not head.all("article:author")
     assert not head.all("og:image:alt") and not head.all("twitter:image")
     assert head.first("twitter:card") == "summary_large_image"
-    data = meta.news_article(p, article, "https://example.org/bao/2026/11/hn/")
+    data = meta.news_article(p, article)
     assert data["@type"] == "NewsArticle"
     assert data["image"] == ["https://example.org/bao/images/2026/11/hoi-nghi.jpg"]
     assert data["datePublished"] == "2026-11-24T09:00:00+07:00"
     assert data["dateModified"] == "2026-11-24T15:30:00+07:00"
     assert data["author"] == [{"@type": "Person", "name": "Xuân Nghiệp"}]
-    assert data["publisher"]["name"] == "Báo <Mẫu>"
-    assert data["publisher"]["logo"]["url"] == "https://example.org/bao/assets/logo.png"
+    # Once on the front page (WebSite), not on every article; the canonical link names the page.
+    assert not {"publisher", "description", "inLanguage", "mainEntityOfPage", "url"} & set(data)
+    assert meta.website(p)["publisher"]["logo"]["url"] == "https://example.org/bao/assets/logo.png"
     assert data["articleSection"] == "Chính trị" and data["keywords"] == ["Đảng bộ", "Ba Bể"]
 
 
@@ -68,7 +78,7 @@ def test_modified_time_only_when_the_article_was_updated():
     assert not head(updated="2026-11-24 09:00").all("article:modified_time")
     assert head(updated="2026-11-25 07:00").first("article:modified_time") == "2026-11-25T07:00:00+07:00"
     # JSON-LD always has dateModified (search engines expect it): the publication time when never updated.
-    assert meta.news_article(pub(), make(date="2026-11-24 09:00"), "u")["dateModified"] == "2026-11-24T09:00:00+07:00"
+    assert meta.news_article(pub(), make(date="2026-11-24 09:00"))["dateModified"] == "2026-11-24T09:00:00+07:00"
 
 
 def test_lead_image_from_body_and_photo_url_hook():
@@ -86,7 +96,7 @@ def test_lead_image_from_body_and_photo_url_hook():
 def test_author_urls_keep_their_positions():
     article = make(authors=["Xuân Nghiệp", "???", "Đức Thịnh"])
     urls = ["https://example.org/bao/tac-gia/xuan-nghiep/", None, "https://example.org/bao/tac-gia/duc-thinh/"]
-    data = meta.news_article(pub(), article, "u", urls)
+    data = meta.news_article(pub(), article, urls)
     assert [p.get("url") for p in data["author"]] == urls
 
 
@@ -94,7 +104,7 @@ def test_page_tags_for_other_pages():
     head = Head(meta.render_head(meta.page_tags(pub(), "Chính trị", "https://example.org/bao/chinh-tri/")))
     assert head.first("og:type") == "website"
     assert head.first("og:title") == "Chính trị"
-    assert head.first("og:locale") == "vi_VN"
+    assert not head.all("og:locale")  # <html lang> says the language
 
 
 # --- the real build ------------------------------------------------------------------
@@ -130,7 +140,7 @@ def test_article_page_head(site):
     assert article["author"][0]["name"] == "Xuân Nghiệp"
     assert article["author"][0]["url"] == "https://example.org/bao-thu/tac-gia/xuan-nghiep/"
     assert article["articleSection"] == "Chính trị" and article["keywords"] == ["a & b", "<i>x</i>"]
-    assert article["publisher"]["logo"]["url"].startswith("https://example.org/bao-thu/")
+    assert "publisher" not in article
     # An article links the site's RSS only; every format is on the front page and section pages.
     assert _feeds(head) == ["https://example.org/bao-thu/feed.xml"]
 

@@ -104,15 +104,14 @@ def test_a_two_digit_slug_is_refused(tmp_path):
     assert re.search(r"a\.md:\d+: lỗi: đường dẫn \(slug\) '20' chỉ gồm hai chữ số.* — Cách sửa: ", built.log)
 
 
-def test_article_has_plain_share_links_and_print_address(site):
+def test_article_ships_no_tools_and_loads_nothing_from_another_host(site):
     html = site.html("2025/11/tin-so-6-ve-doi-song-o-na-ri/")
     url = "https://example.org/bao-thu/2025/11/tin-so-6-ve-doi-song-o-na-ri/"
     body = html[html.index("<body"):]
-    # The address is in the page's body once, in data-url: site.js completes the share
-    # links with it (test_share_links_and_print_carry_the_address), print CSS prints it.
-    assert body.count(url) == 1 and f'data-url="{url}"' in body
-    assert 'href="https://www.facebook.com/sharer/sharer.php?u="' in html
-    assert 'href="https://sp.zalo.me/share_inline?url="' in html
+    # Share and text size need a script: site.js builds them from the canonical link
+    # (test_share_uses_the_phone_share_sheet); the page itself carries neither them nor the address.
+    assert url not in body and "ts-tools" not in body and "facebook.com" not in html
+    assert f'<link rel="canonical" href="{url}">' in html
     # Nothing from another host is loaded: only links point there.
     for tag in re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html):
         assert not re.search(r'(?:src|href)="https?://(?!example\.org)', tag), tag

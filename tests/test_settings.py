@@ -99,7 +99,7 @@ def test_the_publication_has_one_name(tmp_path):
     assert one.returncode == 0, one.log
     home, feed = one.html(""), (one.site / "feed.xml").read_text(encoding="utf-8")
     assert 'class="ts-masthead__name"><a href="." >Báo Thử Nghiệm</a>' in home or ">Báo Thử Nghiệm</a></h1>" in home
-    assert re.search(r'<footer class="ts-footer">\s*<div class="md-grid">\s*<p>Báo Thử Nghiệm</p>', home) and "<title>Báo Thử Nghiệm</title>" in feed
+    assert re.search(r'<footer class="ts-footer">\s*<p>Báo Thử Nghiệm</p>', home) and "<title>Báo Thử Nghiệm</title>" in feed
     old = sitebuild.build(tmp_path / "old", art, strict=False, name="Tên khác")
     assert old.returncode == 0, old.log
     assert "cảnh báo: 'extra.bulletin.name' là tên cũ: tên của báo nay chỉ là site_name" in old.log

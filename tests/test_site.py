@@ -9,6 +9,9 @@ import sitebuild
 from sitebuild import article
 
 SECTIONS = ["Thời sự", "Kinh tế", "Văn hóa"]
+LONG_SAPO = ("Sáng 20/1, tại thị trấn Chợ Rã, huyện Ba Bể khai mạc Tuần văn hóa, thể thao và du lịch "
+             "với nhiều hoạt động: thi đua thuyền độc mộc, hát then, đàn tính, chợ phiên vùng cao "
+             "và trưng bày sản phẩm OCOP của các xã trong huyện, thu hút hàng nghìn du khách.")
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +47,20 @@ def test_article_page(site):
     assert 'href="../../../thoi-su/"' in html and 'href="../../../dia-phuong/ba-be/"' in html
     assert 'href="../../../tac-gia/xuan-nghiep/"' in html
     assert '<html lang="vi"' in html
+
+
+def test_cards_cut_the_summary_at_a_word(tmp_path):
+    """A card shows at most CARD_SUMMARY characters of the summary; the article has all of it."""
+    from toasoan.mkdocs.articles import CARD_SUMMARY
+    site = sitebuild.build(tmp_path, {"2023/tuan-van-hoa.md": article(
+        title="Tuần văn hóa ở Ba Bể", date="2023-01-20 09:00", category="Văn hóa", body=LONG_SAPO + "\n\nĐoạn hai.")})
+    assert site.returncode == 0, site.log
+    listing = site.html("van-hoa/")
+    card = listing[listing.index("Tuần văn hóa ở Ba Bể"):]
+    shown = re.search(r"</p><p>([^<]+)</p>", card).group(1)
+    assert len(LONG_SAPO) > CARD_SUMMARY and shown.endswith("…") and len(shown) <= CARD_SUMMARY + 1
+    assert LONG_SAPO.startswith(shown[:-1]) and LONG_SAPO[len(shown) - 1] in " ,"  # ends on a whole word
+    assert LONG_SAPO in site.html("2023/01/tuan-van-hoa-o-ba-be/")
 
 
 def test_articles_stay_out_of_the_nav(site):

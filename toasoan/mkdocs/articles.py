@@ -20,6 +20,7 @@ from toasoan.reading.archive import CALENDAR_URL, KIND_LABEL, day_url, front_pag
 from toasoan.core.config import ConfigError, SiteConfig
 from toasoan.core.dates import DAY, LONG, SHORT, vn_date
 from toasoan.core.problems import Problems
+from toasoan.reading.plain import excerpt
 from toasoan.publishing.sanitize import Sanitizer, locate
 
 log = logging.getLogger("mkdocs.hooks.articles")
@@ -27,6 +28,9 @@ _PAGES_DIR = Path(__file__).resolve().parent / "pages"
 _PAGES = ("tim-kiem.md",)   # pages every site has, shipped with the package
 CALENDAR_SRC = CALENDAR_URL + "index.md"
 ARTICLE_STORE = "articles.bin"   # in the page cache's folder, outside its site key's: never published
+# A summary on a list's card: cut at a word, with "…" (partials/card.html). About two lines
+# beside the photo; the whole summary (often 300 characters) was a third of a listing page.
+CARD_SUMMARY = 160
 PAGE_TEMPLATES = ("article.html", "listing.html")   # an article's, a listing's (on_page_read_source)
 
 
@@ -198,6 +202,8 @@ def on_env(state, env, config, files):
     env.filters["vn_date"] = lambda dt, pattern=None: vn_date(dt, pattern or LONG)
     env.filters["vn_day"] = lambda dt: vn_date(dt, DAY)
     env.filters["vn_short"] = lambda dt: vn_date(dt, SHORT)
+    env.filters["excerpt"] = excerpt
+    env.globals["CARD_SUMMARY"] = CARD_SUMMARY
     env.globals["kind_label"] = KIND_LABEL
     env.globals["day_url"] = day_url
     env.globals["calendar_url"] = CALENDAR_URL

@@ -75,9 +75,9 @@ def on_page_context(state, context, page, config, nav):
         author_urls = [pub.absolute(l.base_url) if (l := build.archive.listing("author", name)) else None
                        for name in article.authors]
         tags = meta.article_tags(pub, article, canonical)
-        json_ld = meta.news_article(pub, article, canonical, author_urls)
+        json_ld = meta.news_article(pub, article, author_urls)
         # Material prints page.meta.description unescaped: hand it escaped text.
-        page.meta.setdefault("description", html.escape(article.summary, quote=True))
+        page.meta.setdefault("description", html.escape(meta.description(article), quote=True))
     else:
         if listing_page is None:
             state.other_urls.append(page.url)

@@ -1,24 +1,38 @@
 /* Tòa soạn: the small script every page shares (loaded with defer, cached by the browser).
    The reader's light/dark choice and text size are applied before the page paints by the
    inline script at the top of partials/header.html; this file adds what needs a click.
-   Without JavaScript the buttons stay hidden and the page works as printed. */
+   The buttons that need a click (light/dark, share, text size) are made here: without
+   JavaScript there are none, and the page works as printed. */
 (function () {
   var doc = document, body = doc.body;
   function store(key, value) { try { localStorage.setItem(key, value) } catch (e) {} }
 
-  /* Text size (A−/A+ under an article): five steps, kept in localStorage. */
-  var scales = [.9, 1, 1.15, 1.3, 1.5];
+  /* Text size (A−/A+ under an article): five steps (-1 to 3), kept in localStorage; each
+     step's scale is in bulletin.css ([data-ts-size]). */
   function size() { var n = 0; try { n = Number(localStorage.getItem("ts-size")) || 0 } catch (e) {} return Math.max(-1, Math.min(3, n)) }
   window.tsTextSize = {
     get: size,
-    set: function (n) { store("ts-size", String(n)); doc.documentElement.style.setProperty("--ts-scale", scales[n + 1]) }
+    set: function (n) { store("ts-size", String(n)); doc.documentElement.setAttribute("data-ts-size", n) }
   };
 
-  /* The light/dark switch in the masthead. */
-  var scheme = doc.querySelector("[data-ts-scheme]");
-  if (scheme) {
+  /* Build a small piece of markup: el("button", {type: "button"}, "text"). */
+  function el(tag, attrs, text) {
+    var e = doc.createElement(tag);
+    for (var k in attrs) e.setAttribute(k, attrs[k]);
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  /* The light/dark switch, added to the masthead here: it needs this script, so a page
+     without JavaScript has no button that does nothing. A real <button> with its visible
+     name ("Nền tối") and aria-pressed: Tab reaches it, Enter and Space press it. */
+  var tools = doc.querySelector(".ts-masthead__tools");
+  if (tools) {
+    var scheme = el("button", {type: "button", "class": "ts-scheme", "data-ts-scheme": ""});
+    scheme.appendChild(el("span", {"class": "ts-icon ts-icon--moon", "aria-hidden": "true"}));
+    scheme.appendChild(el("span", {}, "Nền tối"));
     var sync = function () { scheme.setAttribute("aria-pressed", body.getAttribute("data-md-color-scheme") === "slate") };
-    sync(); scheme.hidden = false;
+    sync(); tools.appendChild(scheme);
     scheme.addEventListener("click", function () {
       var s = body.getAttribute("data-md-color-scheme") === "slate" ? "default" : "slate";
       body.setAttribute("data-md-color-scheme", s); store("ts-scheme", s); sync();
@@ -38,14 +52,28 @@
     } catch (e) {}
   }
 
-  /* Under an article: share it, or copy its link; change the text size. The address is
-     written once, in data-url (partials/article-tools.html): the Facebook and Zalo links
-     end with their parameter's "=" and get it here, then show. */
-  var box = doc.querySelector(".ts-tools");
-  if (!box) return;
-  var url = box.getAttribute("data-url") || location.href.split("#")[0], title = box.getAttribute("data-title");
-  var btn = box.querySelector("[data-ts-share]"), status = box.querySelector("[role=status]");
-  box.querySelectorAll('a[href$="="]').forEach(function (a) { a.href += encodeURIComponent(url); a.hidden = false; });
+  /* Under an article's byline: share it, or copy its link; change the text size. Built
+     here, not shipped in every page: the address is the page's canonical link (the page's
+     own address in a preview without site_url), the title its heading. Facebook and Zalo
+     are plain links to their share pages, only for a page with a public address. On paper
+     the tools give way to that address (print CSS, attr(data-url)). */
+  var byline = doc.querySelector(".ts-article > .ts-byline");
+  if (!byline) return;
+  var canonical = doc.querySelector('link[rel="canonical"]');
+  var url = canonical ? canonical.href : location.href.split("#")[0];
+  var heading = doc.querySelector(".ts-article h1"), title = heading ? heading.textContent.trim() : doc.title;
+  var box = el("div", {"class": "ts-tools", "data-url": url});
+  var share = box.appendChild(el("div", {role: "group", "aria-label": "Chia sẻ bài viết"}));
+  var btn = share.appendChild(el("button", {type: "button", "data-ts-share": ""}, navigator.share ? "Chia sẻ" : "Sao chép liên kết"));
+  if (canonical) {
+    share.appendChild(el("a", {href: "https://www.facebook.com/sharer/sharer.php?u=" + encodeURIComponent(url), target: "_blank", rel: "noopener"}, "Facebook"));
+    share.appendChild(el("a", {href: "https://sp.zalo.me/share_inline?url=" + encodeURIComponent(url), target: "_blank", rel: "noopener"}, "Zalo"));
+  }
+  var status = share.appendChild(el("span", {role: "status"}));
+  var sizes = box.appendChild(el("div", {role: "group", "aria-label": "Cỡ chữ", "data-ts-size": ""}));
+  sizes.appendChild(el("button", {type: "button", "data-ts-size-step": "-1", "aria-label": "Chữ nhỏ hơn"}, "A−"));
+  sizes.appendChild(el("button", {type: "button", "data-ts-size-step": "1", "aria-label": "Chữ lớn hơn"}, "A+"));
+  byline.after(box);
   function say(t) { status.textContent = t }
   /* Older browsers, or a page opened without a secure context: select the text and copy it. */
   function fallback() {
@@ -59,14 +87,10 @@
       return navigator.clipboard.writeText(url).then(function () { say("Đã sao chép liên kết bài viết.") }, fallback);
     fallback();
   }
-  if (!navigator.share) btn.textContent = "Sao chép liên kết";
-  btn.hidden = false;
   btn.addEventListener("click", function () {
     if (navigator.share) navigator.share({title: title, url: url}).then(function () { say("") }, function (e) { if (!e || e.name !== "AbortError") copy() });
     else copy();
   });
-  var sizes = box.querySelector("[data-ts-size]");
-  sizes.hidden = false;
   sizes.addEventListener("click", function (e) {
     var s = e.target.closest("[data-ts-size-step]");
     if (s) tsTextSize.set(Math.max(-1, Math.min(3, tsTextSize.get() + Number(s.getAttribute("data-ts-size-step")))));
