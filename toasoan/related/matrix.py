@@ -148,14 +148,20 @@ def top_per_row(m: sparse.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.take_along_axis(cols, order, axis=1), np.take_along_axis(best, order, axis=1)
 
 
-def blocks(n: int, width: int):
-    """Row ranges of about BLOCK_ENTRIES score entries each (``TOASOAN_RELATED_BLOCK`` in tests)."""
-    step = max(1, env_int("TOASOAN_RELATED_BLOCK", BLOCK_ENTRIES) // max(1, width))
-    for start in range(0, n, step):
-        yield start, min(n, start + step)
+def blocks(n: int, width) -> list[tuple[int, int]]:
+    """Row ranges of about BLOCK_ENTRIES score entries each (``TOASOAN_RELATED_BLOCK`` in
+    tests); ``width``: the entries of any row at most, or of each row (an array)."""
+    most = max(1, env_int("TOASOAN_RELATED_BLOCK", BLOCK_ENTRIES))
+    if np.ndim(width) == 0:
+        step = max(1, most // max(1, int(width)))
+        return [(start, min(n, start + step)) for start in range(0, n, step)]
+    # A block ends where the entries before a row reach the next multiple of ``most``.
+    block = (np.cumsum(width, dtype=np.int64) - width) // most
+    cuts = [0, *(np.flatnonzero(np.diff(block)) + 1).tolist(), n]
+    return [(lo, hi) for lo, hi in zip(cuts, cuts[1:]) if hi > lo]
 
 
-def over_blocks(n: int, width: int, block, keep: int, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def over_blocks(ranges: list, block, keep: int, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """``block(lo, hi)`` -> (columns, scores) of rows lo..hi, for every row block, stacked.
 
     With ``workers`` > 1 the blocks go, a run of them at a time, to forked processes: the
@@ -163,7 +169,6 @@ def over_blocks(n: int, width: int, block, keep: int, workers: int = 1) -> tuple
     block's ``keep`` best per row come back. The blocks are the same whatever the number
     of workers, and each row is ranked on its own: the result is the same too.
     """
-    ranges = list(blocks(n, width))
     if workers < 2 or len(ranges) < 2 or not can_fork():
         done = [block(lo, hi) for lo, hi in ranges]
     else:
@@ -199,7 +204,7 @@ def first_step(q: sparse.csr_matrix, pt: sparse.csr_matrix, me: np.ndarray, info
         tie = np.where(cols >= 0, cols, np.iinfo(np.int64).max)
         order = np.lexsort((tie, -sc), axis=1)[:, :keep]
         return np.take_along_axis(cols, order, axis=1), np.take_along_axis(sc, order, axis=1)
-    return over_blocks(q.shape[0], min(pt.shape[1], opt.terms * opt.posting_cap), block, keep, workers)
+    return over_blocks(blocks(q.shape[0], min(pt.shape[1], opt.terms * opt.posting_cap)), block, keep, workers)
 
 
 def neighbour_matrix(cols: np.ndarray, scores: np.ndarray, n: int, k: int,
@@ -288,4 +293,9 @@ def second_step(cols: np.ndarray, scores: np.ndarray, a_q: sparse.csr_matrix,
             total.data += opt.graph_weight * (1 + pair_dots(e_q, e_pool, r + lo, total.indices)) / 2
         total.data[total.indices == me[lo:hi][r]] = 0.0   # never itself
         return top_per_row(total, keep)
-    return over_blocks(len(cols), (opt.neighbours + 1) ** 2, block, keep, workers)
+    # A row's shared-neighbour entries: at most the articles that have one of its neighbours
+    # as theirs. Far more than (neighbours + 1)² where the graph has hubs (articles many
+    # others count as near), and more the larger the archive: blocks are cut on these counts
+    # so that their memory stays bounded.
+    paths = np.bincount(row_ids(a_q), weights=np.diff(a_pool_t.indptr)[a_q.indices], minlength=len(cols))
+    return over_blocks(blocks(len(cols), paths.astype(np.int64) + keep), block, keep, workers)
