@@ -18,7 +18,7 @@ from scipy.sparse.linalg import eigsh
 from ..core.workers import Runner, can_fork, env_int
 
 # Entries of one block's score matrix: bounds the memory of a block (≈ 16 bytes each).
-BLOCK_ENTRIES = 8_000_000
+BLOCK_ENTRIES = 4_000_000
 PARTS_PER_WORKER = 4   # parts of the row blocks per worker: a slow last part leaves a core idle less long
 
 
