@@ -2,7 +2,8 @@
 
 Each test builds a fixture site with the real ``mkdocs build``: once in one process
 (``TOASOAN_JOBS=1``) and once with two workers (``TOASOAN_PARALLEL_MIN`` low and small
-parts, so a few hundred pages are spread over several parts and both workers).
+parts, so a few hundred pages are spread over several parts and both workers; small row
+blocks for "Xem thêm", so its ranking is spread too).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from pathlib import Path
 import sitebuild
 from sitebuild import article
 
-PARALLEL = {"TOASOAN_JOBS": "2", "TOASOAN_PARALLEL_MIN": "10", "TOASOAN_PARALLEL_PART": "37"}
+# Small blocks for "Xem thêm" too: its ranking is spread over the workers as well.
+PARALLEL = {"TOASOAN_JOBS": "2", "TOASOAN_PARALLEL_MIN": "10", "TOASOAN_PARALLEL_PART": "37",
+            "TOASOAN_RELATED_BLOCK": "4000"}
 SERIAL = {"TOASOAN_JOBS": "1"}
 SECTIONS = ("Kinh tế", "Văn hóa", "Xã hội", "Thời sự")
 PLACES = ("Ba Bể", "Chợ Đồn", "Na Rì", "Pác Nặm")
@@ -59,6 +62,7 @@ def test_two_workers_write_the_same_site_as_one_process(tmp_path):
     par = _build(tmp_path / "two", PARALLEL)
     assert par.returncode == 0, par.log
     assert "2 tiến trình một lúc" in par.log, par.log
+    assert "bài, 1 tiến trình," in serial.log and "bài, 2 tiến trình," in par.log   # Xem thêm
     assert sitebuild.tree_differences(serial.site, par.site) == []
     # MkDocs' anchor check saw the workers' pages: the same findings, the missing anchor only.
     missing = sorted(line for line in serial.log.splitlines() if "does not contain an anchor" in line)

@@ -10,6 +10,7 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -344,3 +345,21 @@ def test_small_archive_ranks_by_text_alone(build):
     """Under 50 articles the neighbour graph would hold nearly everyone: no second step."""
     index = RelatedIndex([a for a in build.articles if a.published])
     assert index.options.neighbours == 0 and index.options.graph_weight == 0
+
+
+def test_two_workers_rank_exactly_as_one_process(monkeypatch):
+    """The row blocks of both steps spread over forked workers: the same lists, scores and all."""
+    monkeypatch.setenv("TOASOAN_RELATED_BLOCK", "3000")   # many small blocks: several parts per step
+    archive = topical_archive()
+    archive[7].body = archive[3].body   # equal scores: ties must break the same way in a worker
+    forks = []
+    os.register_at_fork(after_in_parent=lambda: forks.append(1))
+    one = RelatedIndex(archive, workers=1)
+    assert forks == []
+    two = RelatedIndex(archive, workers=2)
+    assert len(forks) == 16   # 8 parts in each step
+    assert one.options.neighbours == 36   # the second step runs
+    assert one.best.shape == (360, 80) and np.array_equal(one.best, two.best)
+    lists = [relate_all(archive, archive, {}, 5, workers=w) for w in (1, 2)]
+    assert {a.slug: [b.slug for b in found] for a, found in lists[0].items()} == \
+        {a.slug: [b.slug for b in found] for a, found in lists[1].items()}

@@ -33,25 +33,20 @@ plugin with page events that does not declare ``TOASOAN_PARALLEL_SAFE = True``.
 
 from __future__ import annotations
 
-import gc
 import logging
-import multiprocessing
 import os
-import signal
 import time
-import traceback
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
 
 import jinja2.meta
 from jinja2 import TemplateError
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import InclusionLevel
-from mkdocs.utils import CountHandler
 
 from toasoan.mkdocs.articles import PAGE_TEMPLATES
 from toasoan.mkdocs.pagecache import TEMPLATE as CACHED_TEMPLATE, copy_out
+from toasoan.core.workers import Runner, WorkerFailed, can_fork, collected, cpu, env_int, spans
 from toasoan.search.parallel import jobs
 
 log = logging.getLogger("mkdocs.hooks.parallel")
@@ -76,13 +71,6 @@ class Render:
     inclusion: dict = field(default_factory=dict)   # src_uri -> inclusion before hiding
 
 
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
 def on_nav(state, nav, config, files):
     # Last on_nav: the pages MkDocs is about to read are known, its reading loop not started.
     state.parallel = None
@@ -92,8 +80,8 @@ def on_nav(state, nav, config, files):
     # Outside the nav only: a section's page is a tab of the nav (active, titles), so it stays here.
     in_nav = {id(page) for page in nav.pages}
     generated = [f for f in files.documentation_pages() if f.src_uri in state.pages and id(f.page) not in in_nav]
-    if n < 2 or len(generated) < _env_int("TOASOAN_PARALLEL_MIN", PARALLEL_MIN) \
-            or "fork" not in multiprocessing.get_all_start_methods():
+    if n < 2 or len(generated) < env_int("TOASOAN_PARALLEL_MIN", PARALLEL_MIN) \
+            or not can_fork():
         return nav
     foreign = _page_handlers(config)
     unsafe = [name for name, safe in foreign if not safe]
@@ -146,16 +134,16 @@ def on_env(state, env, config, files):
     if run is None:
         return env
     show(state)
-    started, cpu = time.perf_counter(), _cpu()
+    started, cpu_before = time.perf_counter(), cpu()
     # Material includes its language's strings by a computed name, which the templates' sources do not show.
     _compile(env, (*TEMPLATES, f"partials/languages/{config.theme.get('language', 'en')}.html"))
     parts = _parts(len(run.files), run.workers)
-    gc.freeze()   # a worker copies only the memory it writes to; the collector would write to all
+    runner = Runner(run.workers, lambda part: _render(state, run, env, config, files, part), "dựng trang",
+                    lambda span: f"dựng trang {span[0] + 1}–{span[1]}", lambda error, _: _failed(error, run.current))
     try:
-        runner = _Runner(run.workers, lambda part: _render(state, run, env, config, files, part), lambda: run.current)
         results = runner.run(parts)
-    finally:
-        gc.unfreeze()
+    except WorkerFailed as e:
+        raise Abort(str(e)) from None
     _merge(state, run, config, files, results)
     # The workers' CPU beside the wall time: workers starved by other work (or parts too
     # unequal, seen in the heaviest part) show here.
@@ -163,7 +151,7 @@ def on_env(state, env, config, files):
     log.info(f"Dựng trang: {len(run.files)} trang bài và danh sách, {len(parts)} phần, {run.workers} tiến trình "
              f"một lúc, {wall:.1f} giây; CPU các tiến trình con {sum(parts_cpu):.1f} giây (phần nặng nhất "
              f"{max(parts_cpu):.1f}; hệ thống {sum(r['system'] for r in results):.1f}), "
-             f"tiến trình chính {_cpu() - cpu:.1f} giây{_copied(results)}")
+             f"tiến trình chính {cpu() - cpu_before:.1f} giây{_copied(results)}")
     _hide(run)   # MkDocs' writing loop lists the pages right after this event
     return env
 
@@ -202,46 +190,10 @@ def on_build_error(state, error):
 
 def _parts(count: int, workers: int) -> list[tuple[int, int]]:
     """Spans of the pages; small enough that the last ones do not leave a core idle for long."""
-    size = _env_int("TOASOAN_PARALLEL_PART", 0) or max(20, min(PART, -(-count // (workers * 4))))
-    return [(lo, min(count, lo + size)) for lo in range(0, count, size)]
-
-
-def _cpu() -> float:
-    t = os.times()
-    return t.user + t.system
+    return spans(count, env_int("TOASOAN_PARALLEL_PART", 0) or max(20, min(PART, -(-count // (workers * 4)))))
 
 
 # --- in a worker --------------------------------------------------------------------------
-
-class _Collect(logging.Handler):
-    """Keeps a worker's log records to send to the parent, which prints and counts them."""
-
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record):
-        record.msg, record.args = record.getMessage(), None   # plain data: it crosses a pipe
-        if record.exc_info:
-            record.exc_text = record.exc_text or "".join(traceback.format_exception(*record.exc_info))
-            record.exc_info = None
-        self.records.append(record)
-
-
-_collector: _Collect | None = None
-
-
-def _in_worker() -> None:
-    """Once per worker: the console and --strict's counter are the parent's; the records go to it."""
-    global _collector
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C: the parent stops the workers
-    logger = logging.getLogger("mkdocs")
-    for handler in list(logger.handlers):
-        if isinstance(handler, (logging.StreamHandler, CountHandler)):
-            logger.removeHandler(handler)
-    _collector = _Collect()
-    logger.addHandler(_collector)
-
 
 def _render(state, run: Render, env, config, files, span: tuple[int, int]) -> dict:
     """Read, convert and write the pages of one part, as MkDocs' own loops do."""
@@ -265,103 +217,11 @@ def _render(state, run: Render, env, config, files, span: tuple[int, int]) -> di
             anchors[file.src_uri] = page.present_anchor_ids
         if page.links_to_anchors:
             links[file.src_uri] = {to.src_uri: dict(found) for to, found in page.links_to_anchors.items()}
-    records, _collector.records = _collector.records, []
-    return {"records": records, "anchors": anchors, "links": links, "dropped_needed": state.dropped_needed,
+    return {"records": collected(), "anchors": anchors, "links": links, "dropped_needed": state.dropped_needed,
             "copied": copied,
             "cache": (cache.used, cache.hits, cache.stored, cache.damaged, state.pagecache.seconds)
             if cache is not None else None,
-            "cpu": _cpu() - started.user - started.system, "system": os.times().system - started.system}
-
-
-class _Runner:
-    """At most ``workers`` forked processes at a time, a fresh one for each part, each sending
-    its part's result back over its own pipe; the next part starts as soon as one ends.
-
-    A fresh process per part (as the search index's parts): a worker copies every memory page
-    of the parent it writes to (reference counts, Pages filled in), so a long-lived one would
-    end up with a copy of half the archive. Not multiprocessing.Pool: a worker killed by the
-    kernel (out of memory) would leave a Pool waiting for ever; here its pipe closes and the
-    build stops.
-    """
-
-    def __init__(self, workers: int, work, current=lambda: ""):
-        self.count, self.work, self.current = workers, work, current
-
-    def run(self, parts: list) -> list:
-        results: list = [None] * len(parts)
-        todo = list(range(len(parts)))[::-1]
-        running: dict = {}   # parent's end of the pipe -> (pid, part)
-        try:
-            while todo or running:
-                while todo and len(running) < self.count:
-                    k = todo.pop()
-                    parent, child = multiprocessing.Pipe(duplex=False)
-                    pid = os.fork()
-                    if pid == 0:   # the worker: never returns
-                        parent.close()
-                        for other in running:
-                            other.close()
-                        self._serve(child, parts[k])
-                    child.close()
-                    running[parent] = (pid, k)
-                for conn in wait(list(running)):
-                    pid, k = running[conn]
-                    try:
-                        ok, value = conn.recv()
-                    except (EOFError, OSError):
-                        raise Abort(self._died(pid, parts[k])) from None
-                    del running[conn]
-                    conn.close()
-                    os.waitpid(pid, 0)
-                    if not ok:
-                        message, records = value
-                        for record in records:   # MkDocs' own line naming the page, and what came before
-                            logging.getLogger(record.name).handle(record)
-                        raise Abort(message)
-                    results[k] = value
-        finally:
-            self._stop(running)
-        return results
-
-    def _serve(self, conn, part) -> None:
-        code = 0
-        try:
-            _in_worker()
-            try:
-                result = (True, self.work(part))
-            except Exception as e:   # named for the reporter; the parent stops the build
-                result = (False, (_failed(e, self.current()), _collector.records))
-            conn.send(result)
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)   # no atexit handlers, no finalizers of the parent's objects
-
-    @staticmethod
-    def _died(pid: int, span) -> str:
-        try:
-            _, status = os.waitpid(pid, 0)
-            how = (f"bị dừng bởi tín hiệu {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
-                   else f"thoát với mã {os.WEXITSTATUS(status)}")
-        except ChildProcessError:
-            how = "đã dừng"
-        return (f"Dừng: tiến trình dựng trang {pid} {how} khi đang dựng trang {span[0] + 1}–{span[1]} "
-                "(thiếu bộ nhớ?) — site/ cũ giữ nguyên. Cách sửa: dựng lại; nếu lặp lại, "
-                "dựng với TOASOAN_JOBS=1 (một tiến trình, ít bộ nhớ hơn)")
-
-    @staticmethod
-    def _stop(running: dict) -> None:
-        """After a failure (or Ctrl-C): the other workers are stopped and reaped."""
-        for conn, (pid, _) in running.items():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            conn.close()
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
+            "cpu": cpu() - started.user - started.system, "system": os.times().system - started.system}
 
 
 def _failed(error: Exception, page: str) -> str:

@@ -12,10 +12,12 @@ import time
 from pathlib import Path
 
 from toasoan.core.memory import give_back
+from toasoan.core.workers import cpu
 from toasoan.mkdocs import pagecache
 from toasoan.publishing.pagecache import generator_key
 from toasoan.related.rank import relate_all, same_section
 from toasoan.related.terms import TermStore
+from toasoan.search.parallel import jobs
 
 log = logging.getLogger("mkdocs.hooks.related")
 # Beside the page cache's site-key folders, not in one: a new setting keeps the terms
@@ -35,23 +37,27 @@ def on_files(state, files, config):
     if pagecache.wanted(state):   # the hourly build: tokenise only new and edited articles
         root = Path(config.config_file_path).resolve().parent
         store = TermStore(root / pagecache.CACHE_DIR / STORE, generator_key())
-    rank(build, store)
+    # Forked workers in a build only: ``mkdocs serve`` rebuilds from its server's thread, and
+    # a fork of a process with other threads may inherit a lock one of them holds.
+    rank(build, store, jobs() if state.command in ("build", "gh-deploy") else 1)
     return files
 
 
-def rank(build, store: TermStore | None = None) -> None:
+def rank(build, store: TermStore | None = None, workers: int = 1) -> None:
     """Rank every shown article's "Xem thêm" (the longest step of a build: timed in the log)."""
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu_before = time.perf_counter(), cpu(children=True)
     # Automatic links come from published articles only, even in preview.
     pool = [a for a in build.articles if a.published]
-    build.related = relate_all(build.shown, pool, build.chosen, build.site.related_count, store=store)
+    build.related = relate_all(build.shown, pool, build.chosen, build.site.related_count, store=store,
+                               workers=workers)
     reused = ""
     if store is not None:
         store.save()
         reused = f", dùng lại từ của {len(store.used) - store.made} bài"
     give_back()   # the ranking's temporary arrays: the pages rendered next need the room
-    log.info("Xem thêm: %d bài%s, %.1f giây (CPU %.1f giây)", len(build.shown), reused,
-             time.perf_counter() - started, time.process_time() - cpu)
+    # CPU of this process and of the workers (reaped meanwhile).
+    log.info("Xem thêm: %d bài%s, %d tiến trình, %.1f giây (CPU %.1f giây)", len(build.shown), reused,
+             workers, time.perf_counter() - started, cpu(children=True) - cpu_before)
 
 
 def on_page_context(state, context, page, config, nav):

@@ -15,8 +15,11 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import eigsh
 
+from ..core.workers import Runner, can_fork, env_int
+
 # Entries of one block's score matrix: bounds the memory of a block (≈ 16 bytes each).
-BLOCK_ENTRIES = 8_000_000
+BLOCK_ENTRIES = 4_000_000
+PARTS_PER_WORKER = 4   # parts of the row blocks per worker: a slow last part leaves a core idle less long
 
 
 def term_matrix(counts: list[dict[str, float]], vocab: dict[str, int] | None = None):
@@ -145,20 +148,45 @@ def top_per_row(m: sparse.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.take_along_axis(cols, order, axis=1), np.take_along_axis(best, order, axis=1)
 
 
-def blocks(n: int, width: int):
-    """Row ranges of about BLOCK_ENTRIES score entries each."""
-    step = max(1, BLOCK_ENTRIES // max(1, width))
-    for start in range(0, n, step):
-        yield start, min(n, start + step)
+def blocks(n: int, width) -> list[tuple[int, int]]:
+    """Row ranges of about BLOCK_ENTRIES score entries each (``TOASOAN_RELATED_BLOCK`` in
+    tests); ``width``: the entries of any row at most, or of each row (an array)."""
+    most = max(1, env_int("TOASOAN_RELATED_BLOCK", BLOCK_ENTRIES))
+    if np.ndim(width) == 0:
+        step = max(1, most // max(1, int(width)))
+        return [(start, min(n, start + step)) for start in range(0, n, step)]
+    # A block ends where the entries before a row reach the next multiple of ``most``.
+    block = (np.cumsum(width, dtype=np.int64) - width) // most
+    cuts = [0, *(np.flatnonzero(np.diff(block)) + 1).tolist(), n]
+    return [(lo, hi) for lo, hi in zip(cuts, cuts[1:]) if hi > lo]
+
+
+def over_blocks(ranges: list, block, keep: int, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """``block(lo, hi)`` -> (columns, scores) of rows lo..hi, for every row block, stacked.
+
+    With ``workers`` > 1 the blocks go, a run of them at a time, to forked processes: the
+    matrices ``block`` reads are the parent's (copy-on-write, never pickled) and only each
+    block's ``keep`` best per row come back. The blocks are the same whatever the number
+    of workers, and each row is ranked on its own: the result is the same too.
+    """
+    if workers < 2 or len(ranges) < 2 or not can_fork():
+        done = [block(lo, hi) for lo, hi in ranges]
+    else:
+        per = -(-len(ranges) // (workers * PARTS_PER_WORKER))
+        parts = [ranges[i:i + per] for i in range(0, len(ranges), per)]
+        runner = Runner(workers, lambda part: [block(lo, hi) for lo, hi in part], "xếp Xem thêm",
+                        lambda part: f"xếp Xem thêm cho bài {part[0][0] + 1}–{part[-1][1]}")
+        done = [result for part in runner.run(parts) for result in part]
+    if not done:
+        return np.zeros((0, keep), dtype=np.int64), np.zeros((0, keep))
+    return np.vstack([c for c, _ in done]), np.vstack([s for _, s in done])
 
 
 def first_step(q: sparse.csr_matrix, pt: sparse.csr_matrix, me: np.ndarray, info: dict,
-               q_info: dict, opt, keep: int) -> tuple[np.ndarray, np.ndarray]:
+               q_info: dict, opt, keep: int, workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Text similarity through the index, raised for section, place and time:
     each row's ``keep`` best (article, score), never the article itself."""
-    out_cols, out_scores = [], []
-    width = min(pt.shape[1], opt.terms * opt.posting_cap)
-    for lo, hi in blocks(q.shape[0], width):
+    def block(lo: int, hi: int):
         s = sparse.csr_matrix(q[lo:hi] @ pt)
         s.data[s.indices == me[lo:hi][row_ids(s)]] = 0.0   # never itself
         # The boosts raise a score less than twofold: only the head of each
@@ -175,11 +203,8 @@ def first_step(q: sparse.csr_matrix, pt: sparse.csr_matrix, me: np.ndarray, info
         sc = sc * boost
         tie = np.where(cols >= 0, cols, np.iinfo(np.int64).max)
         order = np.lexsort((tie, -sc), axis=1)[:, :keep]
-        out_cols.append(np.take_along_axis(cols, order, axis=1))
-        out_scores.append(np.take_along_axis(sc, order, axis=1))
-    if not out_cols:
-        return np.zeros((0, keep), dtype=np.int64), np.zeros((0, keep))
-    return np.vstack(out_cols), np.vstack(out_scores)
+        return np.take_along_axis(cols, order, axis=1), np.take_along_axis(sc, order, axis=1)
+    return over_blocks(blocks(q.shape[0], min(pt.shape[1], opt.terms * opt.posting_cap)), block, keep, workers)
 
 
 def neighbour_matrix(cols: np.ndarray, scores: np.ndarray, n: int, k: int,
@@ -240,15 +265,14 @@ def pair_dots(e_q: np.ndarray, e_pool: np.ndarray, rows: np.ndarray, cols: np.nd
 
 def second_step(cols: np.ndarray, scores: np.ndarray, a_q: sparse.csr_matrix,
                 a_pool_t: sparse.csr_matrix, me: np.ndarray, opt, keep: int,
-                e_q: np.ndarray, e_pool: np.ndarray):
+                e_q: np.ndarray, e_pool: np.ndarray, workers: int = 1):
     """First-step scores (relative to each row's best) plus, for every article,
     the share of nearest neighbours it has in common ("shared neighbours"),
     plus closeness in the neighbour graph (``spectral``)."""
     n = a_pool_t.shape[1]
     weight = opt.shared_weight / (opt.neighbours + 1)
-    out_cols, out_scores = [], []
-    width = (opt.neighbours + 1) ** 2
-    for lo, hi in blocks(len(cols), width):
+
+    def block(lo: int, hi: int):
         c, s = cols[lo:hi], scores[lo:hi]
         top = s[:, :1].copy()
         top[~(top > 0)] = 1.0
@@ -268,9 +292,10 @@ def second_step(cols: np.ndarray, scores: np.ndarray, a_q: sparse.csr_matrix,
         if opt.graph_weight:   # (1 + cosine) / 2: a candidate's score stays positive
             total.data += opt.graph_weight * (1 + pair_dots(e_q, e_pool, r + lo, total.indices)) / 2
         total.data[total.indices == me[lo:hi][r]] = 0.0   # never itself
-        bc, bs = top_per_row(total, keep)
-        out_cols.append(bc)
-        out_scores.append(bs)
-    if not out_cols:
-        return np.zeros((0, keep), dtype=np.int64), np.zeros((0, keep))
-    return np.vstack(out_cols), np.vstack(out_scores)
+        return top_per_row(total, keep)
+    # A row's shared-neighbour entries: at most the articles that have one of its neighbours
+    # as theirs. Far more than (neighbours + 1)² where the graph has hubs (articles many
+    # others count as near), and more the larger the archive: blocks are cut on these counts
+    # so that their memory stays bounded.
+    paths = np.bincount(row_ids(a_q), weights=np.diff(a_pool_t.indptr)[a_q.indices], minlength=len(cols))
+    return over_blocks(blocks(len(cols), paths.astype(np.int64) + keep), block, keep, workers)

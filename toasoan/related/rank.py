@@ -55,9 +55,11 @@ class Options:
 
 class RelatedIndex:
     """Every published article's best related articles, ranked once (see
-    toasoan.related_matrix for the sparse products doing the work)."""
+    toasoan.related_matrix for the sparse products doing the work); ``workers``
+    forked processes share the row blocks of its two steps (the same result)."""
 
-    def __init__(self, pool: list[Article], options: Options | None = None, store: TermStore | None = None):
+    def __init__(self, pool: list[Article], options: Options | None = None, store: TermStore | None = None,
+                 workers: int = 1):
         self.options = opt = options or Options()
         # A stable order makes every tie break the same way, whatever the file order.
         self.pool = sorted(pool, key=lambda a: (a.date, a.slug))
@@ -83,7 +85,7 @@ class RelatedIndex:
         me = np.arange(n)
         self.cost = np.diff(self.pt.indptr)
         q = rm.within_budget(self.x, self.cost, opt.query_budget)
-        cols, scores = rm.first_step(q, self.pt, me, self.info, self.info, opt, self.keep)
+        cols, scores = rm.first_step(q, self.pt, me, self.info, self.info, opt, self.keep, workers)
         # The second step needs a graph with regions: at most a tenth of the
         # archive as neighbours, and none at all in a small archive.
         k = min(opt.neighbours, n // 10)
@@ -92,7 +94,8 @@ class RelatedIndex:
         self.a = rm.neighbour_matrix(cols, scores, n, opt.neighbours, me, opt.soft)
         self.a_t = sparse.csr_matrix(self.a.T)
         self.e = rm.spectral(self.a, opt.graph_dims if opt.graph_weight else 0)
-        self.best, _ = rm.second_step(cols, scores, self.a, self.a_t, me, opt, self.keep, self.e, self.e)
+        self.best, _ = rm.second_step(cols, scores, self.a, self.a_t, me, opt, self.keep, self.e, self.e,
+                                      workers)
 
     def _info(self, articles: list[Article]) -> dict[str, np.ndarray]:
         """Per article: day number, section and place as codes (-1: none)."""
@@ -144,14 +147,15 @@ def _place(location: str) -> str:
 
 def relate_all(shown: list[Article], pool: list[Article], chosen: dict[int, list[Article]],
                count: int, options: Options | None = None,
-               store: TermStore | None = None) -> dict[Article, list[Article]]:
+               store: TermStore | None = None, workers: int = 1) -> dict[Article, list[Article]]:
     """Every shown article's "Xem thêm" list: the editor's links, then the best of the rest.
 
     ``pool`` is what may be linked automatically: published articles only,
     never drafts or scheduled ones (which ``shown`` holds in preview). ``store``
-    keeps each article's terms between builds (the hourly build's cache).
+    keeps each article's terms between builds (the hourly build's cache); ``workers``:
+    forked processes for the ranking (only where forking is safe: no other threads).
     """
-    index = RelatedIndex([a for a in pool if a.published], options, store)
+    index = RelatedIndex([a for a in pool if a.published], options, store, workers)
     out: dict[Article, list[Article]] = {}
     for article in shown:
         picked = list(chosen.get(id(article), []))

@@ -1,0 +1,63 @@
+"""The forked workers shared by the page render and the "Xem thêm" ranking (toasoan.core.workers)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from toasoan.core.workers import Runner, WorkerFailed, spans
+
+
+def _runner(work) -> Runner:
+    return Runner(2, work, "thử", lambda part: f"làm phần {part}")
+
+
+def _children() -> set[int]:
+    """This process's child processes still there (reaped ones are gone from /proc)."""
+    found = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        found |= {int(pid) for pid in (task / "children").read_text().split()}
+    return found
+
+
+def test_results_come_back_in_the_parts_order_from_other_processes():
+    parent, before = os.getpid(), _children()
+    results = _runner(lambda part: (part * part, os.getpid())).run(list(range(9)))
+    assert [square for square, _ in results] == [k * k for k in range(9)]
+    assert parent not in {pid for _, pid in results}
+    assert _children() == before
+
+
+def test_a_killed_worker_is_a_clear_error_not_a_hang():
+    before = _children()
+
+    def work(part):
+        if part == 3:   # as the kernel's OOM killer does
+            os.kill(os.getpid(), signal.SIGKILL)
+        return part
+    with pytest.raises(WorkerFailed) as failed:
+        _runner(work).run(list(range(8)))
+    message = str(failed.value)
+    assert message.startswith("Dừng: tiến trình thử ") and "bị dừng bởi tín hiệu 9 khi đang làm phần 3" in message
+    assert "TOASOAN_JOBS=1" in message
+    assert _children() == before   # the other worker stopped and reaped
+
+
+def test_an_exception_in_a_worker_names_the_part():
+    before = _children()
+
+    def work(part):
+        if part == 2:
+            raise ValueError("hỏng")
+        return part
+    with pytest.raises(WorkerFailed, match="Dừng: lỗi khi làm phần 2: ValueError: hỏng"):
+        _runner(work).run(list(range(5)))
+    assert _children() == before
+
+
+def test_spans_cover_every_item_once():
+    assert spans(10, 4) == [(0, 4), (4, 8), (8, 10)]
+    assert spans(0, 4) == [] and spans(3, 0) == [(0, 1), (1, 2), (2, 3)]
