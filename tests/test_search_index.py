@@ -100,7 +100,7 @@ def test_title_weighs_more_than_body(built):
 def test_manifest_and_files(built):
     m = built.manifest
     assert m["documents"] == 4 and m["shards"] & (m["shards"] - 1) == 0
-    assert m["years"] == [[2024, 0, 1], [2023, 2, 2], [2022, 3, 3]]  # newest first: years are id ranges
+    assert m["years"] == [[2024, 0, 1], [2023, 2, 2], [2022, 3, 3]]  # years are id ranges, newest year first
     assert (built.folder / "sections.bin").read_bytes() == bytes([2, 3, 1, 1])
     assert json.loads((built.folder / "d" / "0.json").read_text())[0][:4] == [
         "Nông dân Ba Bể thu hoạch lúa", "Nông dân Ba Bể thu hoạch lúa/", "2024-06-01", 1]
@@ -229,6 +229,15 @@ def test_a_new_article_leaves_most_index_files_as_they_were(tmp_path):
     changed = {str(p) for p in after if before.get(p) != after[p]}
     # (numbered newest first, every one changed)
     assert {p for p in changed if p.startswith("d/")} == {"d/30.json"}   # ids 120…: a new file
+
+
+def test_a_real_index_lists_the_newest_year_first(tmp_path):
+    # Ids are numbered oldest first; the search page's year menu still reads newest first.
+    files = {f"{y}/bai-{y}.md": article(title=f"Bài năm {y}", date=f"{y}-05-01 08:00") for y in (2022, 2023, 2024)}
+    built = sitebuild.build(tmp_path, files, env={"TOASOAN_PAGE_CACHE": "0"})
+    assert built.returncode == 0, built.log
+    m = json.loads((built.site / "search" / "manifest.json").read_text("utf-8"))
+    assert m["years"] == [[2024, 2, 2], [2023, 1, 1], [2022, 0, 0]]
 
 
 def test_shards_without_the_new_articles_terms_keep_their_bytes(tmp_path):

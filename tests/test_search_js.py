@@ -46,7 +46,7 @@ def article(rng: random.Random, n: int) -> SearchDoc:
     def text(count):
         return " ".join(rng.choice(RARE if rng.random() < 0.02 else WORDS) + rng.choice(PUNCT)
                         for _ in range(count))
-    year = 2024 - n * 6 // 400  # newest first: ids grow as dates go back
+    year = 2024 - n * 6 // 400  # ids grow as dates go back (a site numbers oldest first: both ways work)
     title = text(rng.randint(3, 7)).rstrip(",.; –")
     return SearchDoc(title, f"{year}/{n}/", f"{year}-0{1 + n % 9}-1{n % 10}", n % 5 - 1, title[:40],
                      text(rng.randint(10, 120)))

@@ -348,7 +348,8 @@ def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]
         "format": FORMAT, "v": f"{zlib.crc32(section_bytes, version):08x}", "documents": count,
         "shards": shards, "chunk": CHUNK, "keep": KEEP,
         "sections": [list(s) for s in sections],
-        "years": [[int(y), a, b] for y, (a, b) in years.items()],
+        # Newest year first (the search page's menu lists them in this order), whatever the ids' order.
+        "years": [[int(y), a, b] for y, (a, b) in sorted(years.items(), reverse=True)],
     }
     data = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     (out / "manifest.json").write_bytes(data)
