@@ -19,6 +19,18 @@ class WorkerFailed(Exception):
     """A worker raised or died; the message (Vietnamese) says what it was doing and what to do."""
 
 
+def jobs() -> int:
+    """Processes a build may keep busy: ``TOASOAN_JOBS`` when set, else the cores it may run on (at most 4).
+
+    One answer for every parallel stage (the page render, "Xem thêm", the search index);
+    1 keeps a build in one process.
+    """
+    given = os.environ.get("TOASOAN_JOBS", "").strip()
+    if given.isdigit():
+        return max(1, int(given))
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
 def env_int(name: str, default: int) -> int:
     try:
         return int(os.environ.get(name, default))

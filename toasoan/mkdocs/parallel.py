@@ -46,8 +46,7 @@ from mkdocs.structure.files import InclusionLevel
 
 from toasoan.mkdocs.articles import PAGE_TEMPLATES
 from toasoan.mkdocs.pagecache import TEMPLATE as CACHED_TEMPLATE, copy_out
-from toasoan.core.workers import Runner, WorkerFailed, can_fork, collected, cpu, env_int, spans
-from toasoan.search.parallel import jobs
+from toasoan.core.workers import Runner, WorkerFailed, can_fork, collected, cpu, env_int, jobs, spans
 
 log = logging.getLogger("mkdocs.hooks.parallel")
 

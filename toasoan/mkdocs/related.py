@@ -12,12 +12,11 @@ import time
 from pathlib import Path
 
 from toasoan.core.memory import give_back
-from toasoan.core.workers import cpu
+from toasoan.core.workers import cpu, jobs
 from toasoan.mkdocs import pagecache
 from toasoan.publishing.pagecache import generator_key
 from toasoan.related.rank import relate_all, same_section
 from toasoan.related.terms import TermStore
-from toasoan.search.parallel import jobs
 
 log = logging.getLogger("mkdocs.hooks.related")
 # Beside the page cache's site-key folders, not in one: a new setting keeps the terms

@@ -330,8 +330,8 @@ def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]
     out.mkdir(parents=True, exist_ok=True)
     (out / "t").mkdir(exist_ok=True)
     (out / "d").mkdir(exist_ok=True)
-    _job.update(postings=postings, norms=norms, wide=np.asarray(norms, dtype=np.float64), count=count, shards=shards, folder=out, docs=docs,
-                scale=255 / (math.log(1 + count + 1) * (K1 + 1)))
+    _job.update(postings=postings, norms=norms, wide=np.asarray(norms, dtype=np.float64), count=count,
+                shards=shards, folder=out, docs=docs, scale=255 / (math.log(1 + count + 1) * (K1 + 1)))
     try:
         done = sorted(d for part in parallel.run(_write_shards, procs) for d in part)
     finally:

@@ -9,28 +9,18 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 from array import array
+
+from ..core.workers import can_fork, jobs, spans
 
 PARALLEL_MIN = 3000  # documents; below this, starting processes costs more than it saves
 
 _shared: dict = {}   # what forked workers read
 
 
-def jobs() -> int:
-    """Processes a build may keep busy: ``TOASOAN_JOBS`` when set, else the cores it may run on (at most 4).
-
-    One answer for every parallel stage (this index, the page render); 1 keeps a build in one process.
-    """
-    given = os.environ.get("TOASOAN_JOBS", "").strip()
-    if given.isdigit():
-        return max(1, int(given))
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
-
-
 def workers(count: int) -> int:
     """How many processes to use for ``count`` documents (1: stay in this one)."""
-    if count < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+    if count < PARALLEL_MIN or not can_fork():
         return 1
     return jobs()
 
@@ -81,13 +71,12 @@ def collect(fn, docs, n: int):
     if n == 1:
         return fn(docs, 0, len(docs))
     parts = max(n, -(-len(docs) // PART))
-    size = -(-len(docs) // parts)
-    spans = [(lo, min(len(docs), lo + size)) for lo in range(0, len(docs), size)]
+    ranges = spans(len(docs), -(-len(docs) // parts))
     postings, lengths, new = {}, [], {}
 
     def work():
         with _pool(n, fresh=True) as pool:
-            for part, part_lengths, part_new in pool.imap(_collect_part, spans):
+            for part, part_lengths, part_new in pool.imap(_collect_part, ranges):
                 lengths.extend(part_lengths)
                 new.update(part_new)
                 for term, data in part.items():
