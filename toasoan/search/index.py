@@ -141,59 +141,60 @@ def _stable_order(term: np.ndarray) -> np.ndarray:
 
 
 class Postings:
-    """Every term's postings: ``packed[starts[t]:starts[t + 1]]`` are term ``t``'s, by document.
+    """Every term's postings (``lists[t]``: ``packed`` numbers by document) and the terms.
 
     Terms are numbered in order of first use (the oldest document first), the
     order of the entries in a shard.
     """
 
-    def __init__(self, terms: list[str], packed: np.ndarray, starts: np.ndarray):
-        self.terms, self.packed, self.starts = terms, packed, starts
+    def __init__(self, terms: list[str], lists: list):
+        self.terms, self.lists = terms, lists
 
     def __len__(self) -> int:
         return len(self.terms)
 
     def df(self) -> np.ndarray:
-        return np.diff(self.starts)
+        return np.fromiter(map(len, self.lists), dtype=np.int64, count=len(self.lists))
 
-    def of(self, t: int) -> np.ndarray:
-        return self.packed[self.starts[t]:self.starts[t + 1]]
+    def gather(self, ids: list[int]) -> np.ndarray:
+        """The postings of terms ``ids``, one after the other."""
+        if not ids:
+            return np.zeros(0, dtype=np.uint64)
+        return np.concatenate([np.frombuffer(self.lists[t], dtype=np.uint64) for t in ids])
 
 
 def _merge(parts: list) -> tuple[Postings, list[int], dict[bytes, bytes]]:
-    """The parts of ``_collect`` (in document order) as one ``Postings``; lengths; new records."""
-    vocab: dict[str, int] = {}
-    numbers = []
-    for terms, _, _, _, _ in parts:
-        # A part's terms in its order of first use: new ones take the next numbers, which
-        # keeps the whole archive's order of first use.
-        numbers.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in terms), dtype=np.int64,
-                                   count=len(terms)))
-    counts = np.zeros(len(vocab), dtype=np.int64)
-    for number, (_, part_counts, _, _, _) in zip(numbers, parts):
-        counts[number] += part_counts   # a part names a term once
-    starts = np.zeros(len(vocab) + 1, dtype=np.int64)
-    np.cumsum(counts, out=starts[1:])
+    """The parts of ``_collect`` (in document order) as one ``Postings``; lengths; new records.
+
+    Each part's postings are let go once added, so the merge holds the postings about
+    once, not twice (at 100,000 articles they are 55 million: 440 MB).
+    """
     lengths: list[int] = []
     new: dict[bytes, bytes] = {}
-    if len(parts) == 1:
-        packed = parts[0][2]
-    else:
-        packed = np.empty(int(starts[-1]), dtype=np.uint64)
-        filled = starts[:-1].copy()   # where each term's next postings go
-        for i, number in enumerate(numbers):
-            _, part_counts, part_packed, _, _ = parts[i]
-            # Each posting's place: its term's next free place, plus its rank among the part's
-            # postings of that term.
-            local = np.zeros(len(part_counts), dtype=np.int64)
-            np.cumsum(part_counts[:-1], out=local[1:])
-            packed[np.repeat(filled[number] - local, part_counts) + np.arange(len(part_packed))] = part_packed
-            filled[number] += part_counts
-            parts[i] = parts[i][:2] + (None,) + parts[i][3:]   # let the part's postings go
-    for _, _, _, part_lengths, part_new in parts:
+    if len(parts) == 1:   # views of the one part, no copy
+        terms, counts, packed, lengths, new = parts[0]
+        cuts = np.cumsum(counts)[:-1] if len(counts) else []
+        return Postings(terms, np.split(packed, cuts) if len(counts) else []), lengths, new
+    vocab: dict[str, int] = {}
+    lists: list[array] = []
+    for i in range(len(parts)):
+        terms, counts, packed, part_lengths, part_new = parts[i]
+        parts[i] = None
         lengths.extend(part_lengths)
         new.update(part_new)
-    return Postings(list(vocab), packed, starts), lengths, new
+        data = memoryview(packed).cast("B")
+        at = 0
+        # A part's terms in its order of first use: new ones take the next numbers, which
+        # keeps the whole archive's order of first use.
+        for term, n in zip(terms, counts.tolist()):
+            t = vocab.get(term)
+            if t is None:
+                t = vocab[term] = len(lists)
+                lists.append(array("Q"))
+            lists[t].frombytes(data[at:at + 8 * n])
+            at += 8 * n
+        del data, packed
+    return Postings(list(vocab), lists), lengths, new
 
 
 _IMP = 52                       # a row: (255 - impact) << _IMP | (_LAST - doc) << 16 | spelling
@@ -438,27 +439,28 @@ def _write_shards(k: int, n: int) -> list[tuple[int, int, int]]:
     """
     job = _job
     folder, postings, shard_of = job["folder"], job["postings"], job["shard_of"]
-    terms, starts, df = postings.terms, postings.starts, job["df"]
+    terms, lists, df = postings.terms, postings.lists, job["df"]
     mine = np.flatnonzero(shard_of % n == k)   # in order of first use: the order within a shard
     entries: list[bytes] = [b""] * len(mine)
-    short = np.flatnonzero(df[mine] <= KEEP)   # (places in ``mine``)
+    # (BATCH 0: every list through _entry, one at a time, as the tests compare.)
+    together = df[mine] <= KEEP if BATCH else np.zeros(len(mine), dtype=bool)
+    short = np.flatnonzero(together)   # (places in ``mine``)
     # Short lists (most terms, a quarter of the postings) all at once, a batch at a time.
     ends = np.cumsum(df[mine[short]])
     lo = 0
     while lo < len(short):
         hi = max(lo + 1, int(np.searchsorted(ends, (ends[lo - 1] if lo else 0) + BATCH, side="right")))
-        ids = mine[short[lo:hi]]
-        size = df[ids]
+        ids = mine[short[lo:hi]].tolist()
         at = np.zeros(len(ids) + 1, dtype=np.int64)
-        np.cumsum(size, out=at[1:])
-        packed = postings.packed[np.repeat(starts[ids] - at[:-1], size) + np.arange(int(at[-1]))]
-        made = _entries_short([terms[t] for t in ids.tolist()], packed, at, job["wide"], job["count"], job["scale"])
+        np.cumsum(df[ids], out=at[1:])
+        made = _entries_short([terms[t] for t in ids], postings.gather(ids), at, job["wide"], job["count"],
+                              job["scale"])
         for place, entry in zip(short[lo:hi].tolist(), made):
             entries[place] = entry
         lo = hi
-    for place in np.flatnonzero(df[mine] > KEEP).tolist():
+    for place in np.flatnonzero(~together).tolist():
         t = int(mine[place])
-        entries[place] = _entry(terms[t], postings.of(t), job["norms"], job["count"], job["scale"], job["wide"])
+        entries[place] = _entry(terms[t], lists[t], job["norms"], job["count"], job["scale"], job["wide"])
     blobs: dict[int, list[bytes]] = {}
     for shard, entry in zip(shard_of[mine].tolist(), entries):
         blobs.setdefault(shard, []).append(entry)
@@ -531,4 +533,4 @@ def write_index(out: Path, docs: list[SearchDoc], sections: list[tuple[str, str]
     (out / "manifest.json").write_bytes(data)
     written += len(data) + len(section_bytes)
     files = shards + -(-count // CHUNK) + 2
-    return IndexStats(count, len(postings), int(postings.starts[-1]), shards, files, written)
+    return IndexStats(count, len(postings), int(df.sum()), shards, files, written)
