@@ -197,6 +197,45 @@ def test_long_posting_lists_encode_the_same_with_numpy(df, docs, spellings):
     assert index_module._entry("lúa", packed, norms, docs, 0.9, np.asarray(norms)) == plain
 
 
+@pytest.mark.parametrize("docs, spellings", [
+    (400, 1),          # one spelling: no index bytes
+    (5000, 3),         # a few spellings, ties among them
+    (2_300_000, 300),  # id gaps of four varint bytes; more spellings than can be named
+])
+def test_short_posting_lists_encode_the_same_together(docs, spellings):
+    """The lists that keep every posting are encoded all at once with numpy (_entries_short):
+    the bytes of _entry, one term at a time (lists of 1 to KEEP postings)."""
+    rng = random.Random(docs)
+    norms = np.random.default_rng(docs).uniform(0.5, 3.0, docs).tolist()
+    lists = [_packed(rng, df, docs, spellings) for df in [1, 2, 3, 17, 255, 256, index_module.KEEP]
+             + [rng.randint(1, index_module.KEEP) for _ in range(40)]]
+    terms = [f"từ {i}" for i in range(len(lists))]
+    starts = np.cumsum([0] + [len(p) for p in lists])
+    packed = np.concatenate([np.frombuffer(p, dtype=np.uint64) for p in lists])
+    together = index_module._entries_short(terms, packed, starts, np.asarray(norms), docs, 0.9)
+    assert together == [index_module._entry(t, p, norms, docs, 0.9) for t, p in zip(terms, lists)]
+
+
+def test_postings_are_grouped_by_term_in_document_order():
+    from toasoan.search.index import _stable_order
+    rng = np.random.default_rng(2)
+    for top in (3, 70_000, 2 ** 31 - 1):   # one 16-bit pass, or two
+        term = rng.integers(0, top, 100_000).astype(np.int32)
+        assert (_stable_order(term) == np.argsort(term, kind="stable")).all()
+
+
+def test_an_index_is_the_same_with_every_list_encoded_alone(tmp_path, monkeypatch):
+    rng = random.Random(4)
+    docs = [doc(f"Tin {i} " + " ".join(rng.sample(WORDS, 4)), " ".join(rng.choice(WORDS) for _ in range(80))
+                + f" Đảng đang ĐẢNG xã{i % 13}") for i in range(700)]
+    write_index(tmp_path / "together", docs, [])
+    monkeypatch.setattr(index_module, "BATCH", 50)   # short lists in many batches
+    write_index(tmp_path / "batches", docs, [])
+    monkeypatch.setattr(index_module, "BATCH", 0)    # every list through _entry, one at a time
+    write_index(tmp_path / "alone", docs, [])
+    assert _files(tmp_path / "together") == _files(tmp_path / "batches") == _files(tmp_path / "alone")
+
+
 def test_an_index_with_long_lists_is_the_same_written_either_way(tmp_path, monkeypatch):
     docs = [doc(f"Tin {i}", "lúa " * (1 + i % 5) + ("Lúa" if i % 3 else "lụa") + f" xã{i % 9}")
             for i in range(700)]

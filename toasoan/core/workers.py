@@ -1,4 +1,4 @@
-"""Forked worker processes for the stages that use every core (page render, "Xem thêm").
+"""Forked worker processes for the stages that use every core (page render, "Xem thêm", search index).
 
 The parent's data (pages, matrices) reaches a worker by ``fork``, copy-on-write: nothing
 big is pickled to it; only each part's result comes back, over the worker's own pipe.
