@@ -22,7 +22,7 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from . import articles, buildlock, cms, feeds, lean, masthead, pagecache, parallel, photos, related, search, staging, written
+from . import articles, buildlock, cms, convert, feeds, lean, masthead, pagecache, parallel, photos, related, search, staging, written
 from .state import SiteBuild
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -106,7 +106,8 @@ class Plugin(BasePlugin):
     def on_pre_page(self, page, *, config, files):
         state = self._current()
         parallel.show(state)   # MkDocs' reading loop has its list: links to the generated pages resolve
-        pagecache.lookup(state, page)
+        if not pagecache.lookup(state, page):
+            convert.use(state, page, config)   # one Markdown instance for every generated page
         return page
 
     def on_page_read_source(self, *, page, config):
