@@ -103,6 +103,9 @@ class PageCache:
         self.hits = 0
         self.stored = 0
         self.damaged = 0
+        # Folders checked (not a link) and made by this process: 256 of them, and a build
+        # stores thousands of pages; two system calls a page less.
+        self.ready: set[Path] = set()
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / key
@@ -130,9 +133,11 @@ class PageCache:
         path = self._path(key)
         tmp = path.with_name(f".{key}.{os.getpid()}.tmp")
         try:
-            if path.parent.is_symlink():   # never write through a link out of the cache
-                path.parent.unlink()
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self.ready:
+                if path.parent.is_symlink():   # never write through a link out of the cache
+                    path.parent.unlink()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.ready.add(path.parent)
             tmp.write_bytes(_pack(html))
             os.replace(tmp, path)
             self.stored += 1
