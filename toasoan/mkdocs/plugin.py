@@ -46,10 +46,13 @@ EVENTS = ("startup", "config", "files", "nav", "env", "pre_page", "page_read_sou
 
 def _run(state: SiteBuild, event: str, parts, item=None, **kwargs):
     """Run ``on_<event>(state, …)`` of each part; like MkDocs, a handler's non-None result replaces ``item``."""
-    for part in parts:
-        handler = getattr(part, f"on_{event}", None)
-        if handler is None:
-            continue
+    # The handlers of an event, looked up once a build (not once a page: six page events
+    # × thirteen stages × every page); a new build (new state) looks them up again.
+    key = (event, id(parts))
+    handlers = state.handlers.get(key)
+    if handlers is None:
+        handlers = state.handlers[key] = [h for part in parts if (h := getattr(part, f"on_{event}", None)) is not None]
+    for handler in handlers:
         result = handler(state, item, **kwargs) if item is not None else handler(state, **kwargs)
         if result is not None:
             item = result

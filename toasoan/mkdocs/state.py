@@ -58,6 +58,7 @@ class SiteBuild:
     pagecache: PageCacheRun | None = None  # pages kept from earlier builds (pagecache.on_files)
     parallel: Render | None = None  # the generated pages rendered by worker processes (parallel.on_nav)
     converter: Converter | None = None  # the Markdown instance the generated pages share (convert.use)
+    handlers: dict = field(default_factory=dict)   # (event, stages) -> their on_<event> functions (plugin._run)
 
     @property
     def preview(self) -> bool:
