@@ -22,7 +22,8 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from . import articles, buildlock, cms, feeds, lean, masthead, pagecache, parallel, photos, related, search, staging, written
+from . import (articles, buildlock, cms, convert, feeds, lean, masthead, pagecache, parallel, photos, related, search,
+               staging, templates, written)
 from .state import SiteBuild
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -32,7 +33,7 @@ STYLESHEETS = ("stylesheets/bulletin.css",)
 # One build at a time (the lock first); reading next, everything else uses what it read;
 # the page cache once pages can be keyed (after related); staging once the final site_dir is known;
 # lean (minify) after everything that writes a page; written (lets a written page's HTML go) last.
-ORDER = (buildlock, articles, photos, related, search, feeds, masthead, cms, pagecache, staging, lean, written)
+ORDER = (buildlock, articles, photos, related, search, feeds, masthead, cms, templates, pagecache, staging, lean, written)
 # The guard (articles.on_page_content) must see the page after every other handler.
 CONTENT_ORDER = (photos, related, search, feeds, masthead, cms, articles)
 # At the end: every file written, then the manifest and the swap of site/, then the lock released.
@@ -45,10 +46,13 @@ EVENTS = ("startup", "config", "files", "nav", "env", "pre_page", "page_read_sou
 
 def _run(state: SiteBuild, event: str, parts, item=None, **kwargs):
     """Run ``on_<event>(state, …)`` of each part; like MkDocs, a handler's non-None result replaces ``item``."""
-    for part in parts:
-        handler = getattr(part, f"on_{event}", None)
-        if handler is None:
-            continue
+    # The handlers of an event, looked up once a build (not once a page: six page events
+    # × thirteen stages × every page); a new build (new state) looks them up again.
+    key = (event, id(parts))
+    handlers = state.handlers.get(key)
+    if handlers is None:
+        handlers = state.handlers[key] = [h for part in parts if (h := getattr(part, f"on_{event}", None)) is not None]
+    for handler in handlers:
         result = handler(state, item, **kwargs) if item is not None else handler(state, **kwargs)
         if result is not None:
             item = result
@@ -106,7 +110,8 @@ class Plugin(BasePlugin):
     def on_pre_page(self, page, *, config, files):
         state = self._current()
         parallel.show(state)   # MkDocs' reading loop has its list: links to the generated pages resolve
-        pagecache.lookup(state, page)
+        if not pagecache.lookup(state, page):
+            convert.use(state, page, config)   # one Markdown instance for every generated page
         return page
 
     def on_page_read_source(self, *, page, config):

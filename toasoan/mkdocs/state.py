@@ -18,6 +18,7 @@ from toasoan.photos.figures import FigureExtension
 
 if TYPE_CHECKING:
     from toasoan.build import Build
+    from toasoan.mkdocs.convert import Converter
     from toasoan.mkdocs.preview import Session
     from toasoan.core.config import SiteConfig
     from toasoan.core.model import Article
@@ -56,6 +57,8 @@ class SiteBuild:
     session: Session | None = None
     pagecache: PageCacheRun | None = None  # pages kept from earlier builds (pagecache.on_files)
     parallel: Render | None = None  # the generated pages rendered by worker processes (parallel.on_nav)
+    converter: Converter | None = None  # the Markdown instance the generated pages share (convert.use)
+    handlers: dict = field(default_factory=dict)   # (event, stages) -> their on_<event> functions (plugin._run)
 
     @property
     def preview(self) -> bool:
