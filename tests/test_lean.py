@@ -25,8 +25,27 @@ RAW = re.compile(r"<(pre|textarea|script|style|code|kbd)\b.*?</\1>", re.S)
 def test_minify_folds_blank_lines_and_indentation_only():
     page = ('<ul>\n    <li><a href="a/">Một</a>,\n      <a href="b/">Hai</a></li>\n\n\n  </ul>\n'
             '<p>chữ   cách   xa</p>\n')
-    assert minify_html(page) == ('<ul>\n<li><a href="a/">Một</a>,\n<a href="b/">Hai</a></li>\n</ul>\n'
+    assert minify_html(page) == ('<ul><li><a href="a/">Một</a>,\n<a href="b/">Hai</a></li></ul>'
                                  '<p>chữ   cách   xa</p>\n')
+
+
+@pytest.mark.parametrize("page, expected", [
+    # Between block-level or head tags the run goes; next to inline tags or text it is a space.
+    ("<head>\n<meta charset=utf-8>\n  <title>T</title>\n</head>", "<head><meta charset=utf-8><title>T</title></head>"),
+    ("</p>\n<p>", "</p><p>"),
+    ('<li><a href="a/">A</a>\n<a href="b/">B</a></li>\n<li>', '<li><a href="a/">A</a>\n<a href="b/">B</a></li><li>'),
+    ("<p>chữ\n<em>nghiêng</em>\n</p>", "<p>chữ\n<em>nghiêng</em>\n</p>"),
+    ("<label>Tìm</label>\n<input>\n<button></button>\n</form>", "<label>Tìm</label>\n<input>\n<button></button>\n</form>"),
+    ('<p title="a >">\n<br>\n<span>x</span>\n<p>', '<p title="a >">\n<br>\n<span>x</span>\n<p>'),
+    ("<p>a ></p>\n<div>", "<p>a ></p><div>"),
+    ("a >\n<div>", "a >\n<div>"),
+    ("<!-- x -->\n<p>", "<!-- x -->\n<p>"),
+    ("<pre>x</pre>\n<p>", "<pre>x</pre>\n<p>"),
+    ("<section>\n<h2>T</h2>\n<ul>\n<li>x</li>\n</ul>\n</section>", "<section><h2>T</h2><ul><li>x</li></ul></section>"),
+    ("<pa>\n<p>", "<pa>\n<p>"),
+])
+def test_minify_drops_blanks_between_block_tags_only(page, expected):
+    assert minify_html(page) == expected
 
 
 @pytest.mark.parametrize("raw", [
@@ -43,8 +62,8 @@ def test_minify_folds_blank_lines_and_indentation_only():
     '<a title="a > b\n     c" href="x">x</a>',
 ])
 def test_minify_leaves_raw_text_comments_and_tags_as_written(raw):
-    page = f"<div>\n    {raw}\n    </div>"
-    assert minify_html(page) == f"<div>\n{raw}\n</div>"
+    page = f"<span>\n    {raw}\n    </span>"   # inline: the line breaks around stay (one each)
+    assert minify_html(page) == f"<span>\n{raw}\n</span>"
 
 
 def test_minify_keeps_no_break_spaces():

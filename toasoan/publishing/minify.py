@@ -1,13 +1,16 @@
-"""Whitespace out of a finished page: every run of blanks that holds a line break becomes one.
+"""Whitespace out of a finished page: every run of blanks that holds a line break becomes one,
+or none between two block-level tags.
 
 Only the text between tags changes, and only by whitespace a browser collapses anyway
 (HTML's "inter-element whitespace" and runs of spaces in normal text). Left exactly as
 they are: the inside of ``<pre>``, ``<textarea>``, ``<script>`` (JSON-LD and our own
 scripts) and ``<style>``, of ``<code>`` and ``<kbd>`` (the theme shows them with
 ``white-space: pre-wrap``: a reporter's inline code keeps its line breaks and indent),
-comments, and every tag with its attributes. A line break
-stays a line break, so the page still reads line by line in "view source", and a space
-between two inline elements (a link, a comma, the next link) is never lost.
+comments, and every tag with its attributes. Between a block-level or head tag and the
+next one (``</p>`` and ``<p>``, ``</li>`` and ``<li>``, ``<meta>`` and ``<link>``) the
+run goes: no browser renders it (about 90 bytes an article). Anywhere else a line break
+stays a line break, so a space between two inline elements (a link, a comma, the next
+link) or after a word is never lost.
 
 Why not a full minifier (minify-html, measured): it also drops attribute quotes and
 closing tags, which saved a further 1 % after gzip on an article page but rewrites
@@ -32,10 +35,27 @@ _TOKEN = re.compile(
 )
 
 
+# Block-level and head elements: a blank run between two of these tags is never rendered
+# (between block boxes, or in <head>), so it goes altogether. Between anything else (a link
+# and the next, text and a tag) it stays one line break, which a browser shows as a space.
+_BLOCK = ("html|head|body|meta|link|title|script|style|p|div|ul|ol|li|section|article|header|footer|"
+          "nav|main|h[1-6]|address|form|table|thead|tbody|tfoot|tr|td|th|figure|figcaption|blockquote|"
+          "hr|dl|dt|dd|aside|details|summary")
+_AFTER_BLOCK = re.compile(r"</?(?:%s)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>\Z" % _BLOCK, re.I)
+_BEFORE_BLOCK = re.compile(r"</?(?:%s)[\s/>]" % _BLOCK, re.I)
+
+
 def _keep_or_fold(m: re.Match) -> str:
-    return m.group(1) or "\n"
+    if m.group(1):
+        return m.group(1)
+    text, start, end = m.string, m.start(), m.end()
+    if (start and text[start - 1] == ">" and _BEFORE_BLOCK.match(text, end)
+            and _AFTER_BLOCK.search(text, max(0, text.rfind("<", 0, start)), start)):
+        return ""
+    return "\n"
 
 
 def minify_html(html: str) -> str:
-    """The page with each whitespace run that spans lines (outside raw text) cut to one line break."""
+    """The page with each whitespace run that spans lines (outside raw text) cut to one line
+    break, or to nothing between two block-level tags."""
     return _TOKEN.sub(_keep_or_fold, html)
