@@ -124,6 +124,26 @@ def test_code_and_json_ld_keep_their_meaning(site):
     assert json.loads(ld)["headline"] == "Bài có mã và mã độc"
 
 
+def test_one_stylesheet_named_by_its_content(site):
+    """Material's sheet, its palette and bulletin.css are one file, linked once from every page."""
+    for url in ("2026/11/bai-binh-thuong/", "", "tim-kiem/", "2026/11/"):
+        page = site.html(url)
+        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)">', page)
+        assert len(sheets) == 1 and re.search(r"(^|/)assets/stylesheets/site\.[0-9a-f]{10}\.css$", sheets[0]), (url, sheets)
+    path = site.site / re.sub(r"^(\.\./)*", "", sheets[0])
+    css = path.read_text(encoding="utf-8")
+    assert path.name == f"site.{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
+    main = next((site.site / "assets" / "stylesheets").glob("main.*.min.css")).read_text(encoding="utf-8")
+    palette = next((site.site / "assets" / "stylesheets").glob("palette.*.min.css")).read_text(encoding="utf-8")
+    own = (site.site / "stylesheets" / "bulletin.css").read_text(encoding="utf-8")
+    # In the cascade's order, one @charset at the start; the fonts found from the bundle's folder.
+    assert css.startswith(main) and css.count("@charset") == 1
+    assert css.index(palette.split("}", 1)[1][:200]) < css.index(".ts-masthead {")
+    assert own.replace("url(../assets/fonts/", "url(../fonts/") in css
+    for font in re.findall(r"url\(\.\./fonts/([^)]+)\)", css):
+        assert (site.site / "assets" / "fonts" / font).is_file(), font
+
+
 def test_material_scripts_are_not_published_and_site_js_is_versioned(site):
     assert not (site.site / "assets" / "javascripts").exists()
     assert not list((site.site / "assets" / "stylesheets").glob("*.map"))
