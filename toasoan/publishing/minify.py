@@ -38,19 +38,25 @@ _TOKEN = re.compile(
 # Block-level and head elements: a blank run between two of these tags is never rendered
 # (between block boxes, or in <head>), so it goes altogether. Between anything else (a link
 # and the next, text and a tag) it stays one line break, which a browser shows as a space.
-_BLOCK = ("html|head|body|meta|link|title|script|style|p|div|ul|ol|li|section|article|header|footer|"
-          "nav|main|h[1-6]|address|form|table|thead|tbody|tfoot|tr|td|th|figure|figcaption|blockquote|"
-          "hr|dl|dt|dd|aside|details|summary")
-_AFTER_BLOCK = re.compile(r"</?(?:%s)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>\Z" % _BLOCK, re.I)
-_BEFORE_BLOCK = re.compile(r"</?(?:%s)[\s/>]" % _BLOCK, re.I)
+_BLOCK = frozenset("html head body meta link title script style p div ul ol li section article header "
+                   "footer nav main h1 h2 h3 h4 h5 h6 address form table thead tbody tfoot tr td th figure "
+                   "figcaption blockquote hr dl dt dd aside details summary".split())
+_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _block_tag_at(text: str, at: int) -> bool:
+    m = _NAME.match(text, at) if at >= 0 else None
+    return m is not None and m.group(1).lower() in _BLOCK
 
 
 def _keep_or_fold(m: re.Match) -> str:
     if m.group(1):
         return m.group(1)
     text, start, end = m.string, m.start(), m.end()
-    if (start and text[start - 1] == ">" and _BEFORE_BLOCK.match(text, end)
-            and _AFTER_BLOCK.search(text, max(0, text.rfind("<", 0, start)), start)):
+    # The run ends a tag (">" just before it: the last "<" opened it, as a tag's "<" is always
+    # its own token) and the next token is a tag: both block-level, the run goes.
+    if start and text[start - 1] == ">" and _block_tag_at(text, end) \
+            and _block_tag_at(text, text.rfind("<", 0, start)):
         return ""
     return "\n"
 
