@@ -6,7 +6,10 @@ Generates an archive (not timed), then times ``mkdocs build`` in a child process
 
 1. clean build, no cache (``TOASOAN_PAGE_CACHE=0``): what every build cost before;
 2. the first build with the cache (empty): a clean build that also fills ``.cache/pages``;
-3. one new article is written (the hourly case), then the build with the cache;
+3. one new article is written (the hourly case), then the build with the cache, as on
+   CI: a fresh checkout with ``.cache/`` restored and no ``site/`` (the first build's is
+   moved aside, not timed; deleting it, which a build on a machine that keeps its old
+   ``site/`` does after the swap, is timed on its own line);
 4. the same archive built without the cache, into another folder;
 
 and checks that 3 and 4 wrote identical ``site/`` trees (the manifest's build time aside).
@@ -22,6 +25,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -80,7 +84,13 @@ def main(argv: list[str] | None = None) -> None:
         (root / "articles" / "2026" / "11").mkdir(parents=True, exist_ok=True)
         (root / "articles" / "2026" / "11" / "trung-tam-hanh-chinh-cong-moi.md").write_text(
             NEW_ARTICLE, encoding="utf-8")
+        old = root / "site-before"
+        shutil.rmtree(old, ignore_errors=True)
+        (root / "site").rename(old)
         print(line("hourly (+1 article), with cache", build(root, root / "site", cache=True)), flush=True)
+        started = time.perf_counter()
+        shutil.rmtree(old)
+        print(f"{'deleting an old site/ (not on CI)':<34} {time.perf_counter() - started:7.1f} s", flush=True)
         print(line("hourly (+1 article), no cache", build(root, root / "site-nocache", cache=False)), flush=True)
         diffs = tree_differences(root / "site", root / "site-nocache")
         print("site/ with and without cache: " + ("identical" if not diffs else

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, sync_playwright
 
 from loopback import free_port, wait_for_port
 import sitebuild
@@ -127,6 +127,23 @@ def _status(page, name: str):
     return page.get_by_text(re.compile(r"^Trạng[^:]*: " + name + "$")).first
 
 
+def _saved(page, root: Path) -> None:
+    """Wait for a save to land as a draft: the status button reads "Bản nháp".
+
+    A save is several git commands in the backend (a branch, one commit per file);
+    on a loaded 2-core CI runner that has taken longer than the default 20 s once,
+    so it gets a minute. If it never lands, the message says what the page and the
+    backend said, not only that a button did not appear.
+    """
+    try:
+        _status(page, "Bản nháp").wait_for(timeout=60_000)
+    except PlaywrightTimeout:
+        log = root.parent / "decap-server.log"
+        backend = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log.exists() else ""
+        raise AssertionError(f"no draft after saving; the page shows:\n{page.inner_text('body')[-2000:]}\n"
+                             f"dialogs: {page.dialogs}\nbackend log:\n{backend}") from None
+
+
 def _write_article(page, photos: Path, extra_photo: Path | None = None) -> None:
     page.locator("a[href*='/new']").first.click()
     page.locator("input[id^='title-field']").fill("Ba Bể khai mạc Tuần văn hóa du lịch")
@@ -160,7 +177,7 @@ def test_reporter_writes_editor_publishes(newsroom, browser):
     page.mouse.wheel(0, -250)
     page.screenshot(path=str(OUT / "soan-bai.png"))
     page.get_by_role("button", name="Lưu").first.click()
-    _status(page, "Bản nháp").wait_for()
+    _saved(page, root)
 
     # Saved as a draft on its own branch, with both photos, nothing on main yet.
     branch = f"cms/bai-viet-2026/11/{SLUG}"
@@ -172,7 +189,7 @@ def test_reporter_writes_editor_publishes(newsroom, browser):
     # Send for review.
     _status(page, "Bản nháp").click()
     page.get_by_role("menuitem", name="Đang xét duyệt").click()
-    _status(page, "Đang xét duyệt").wait_for()
+    _status(page, "Đang xét duyệt").wait_for(timeout=60_000)   # a git command in the backend, as a save
     assert "pending_review" in _git(root, "config", f"branch.{branch}.description")
     context.close()
 
@@ -185,7 +202,7 @@ def test_reporter_writes_editor_publishes(newsroom, browser):
     page.get_by_text("Ba Bể khai mạc Tuần văn hóa du lịch").first.click()
     _status(page, "Đang xét duyệt").click()
     page.get_by_role("menuitem", name="Sẵn sàng").click()
-    _status(page, "Sẵn sàng").wait_for()
+    _status(page, "Sẵn sàng").wait_for(timeout=60_000)
     page.screenshot(path=str(OUT / "duyet-bai.png"))
     page.get_by_role("button", name="Công bố").first.click()
     page.get_by_role("menuitem", name="Công bố ngay").click()
@@ -274,7 +291,7 @@ def test_two_reporters_one_article_no_silent_overwrite(newsroom, browser):
     # B saves twice in a row (its own saves are no conflict) ...
     page_b.locator("textarea[id^='summary-field']").fill("Bản của phóng viên B.")
     page_b.get_by_role("button", name="Lưu").first.click()
-    _status(page_b, "Bản nháp").wait_for()
+    _saved(page_b, root)
     page_b.locator("textarea[id^='summary-field']").fill("Bản của phóng viên B, sửa lần hai.")
     page_b.get_by_role("button", name="Lưu").first.click()
     page_b.get_by_text("Mục đã được lưu", exact=True).last.wait_for()

@@ -28,10 +28,12 @@ UNLINKED = {"404.html"}
 
 def _articles() -> dict[str, str]:
     out = {}
-    # Three stories on 13/01/2026 (a day page of two pages at page_size 2), the
-    # rest spread over months and years; two or three stories per section.
+    # Four stories on 13/01/2026 (a day of two pages at page_size 2: the newest two at the
+    # day's address, the oldest two at trang/1/), the rest spread over months and years;
+    # three or four stories per section.
     days = ["2026-01-13 07:00", "2026-01-13 09:30", "2026-01-13 15:00", "2026-01-12 08:00",
-            "2025-12-30 10:00", "2025-11-02 08:00", "2025-06-15 08:00", "2024-03-08 08:00", "2024-03-01 08:00"]
+            "2025-12-30 10:00", "2025-11-02 08:00", "2025-06-15 08:00", "2024-03-08 08:00", "2024-03-01 08:00",
+            "2026-01-13 06:00"]
     sections = ["Thời sự", "Kinh tế", "Văn hóa"]
     places = ["Ba Bể", "Chợ Đồn", "Na Rì"]
     for i, when in enumerate(days):
@@ -58,7 +60,7 @@ def test_every_page_is_reached_from_the_home_page(site):
     assert not UNLINKED & set(reached)
     # Within a few clicks: the footer links the archive on every page.
     assert max(reached.values()) <= 4, max(reached.items(), key=lambda kv: kv[1])
-    for kind in ("2026/01/13/index.html", "2026/01/13/trang/2/index.html", "2026/01/index.html",
+    for kind in ("2026/01/13/index.html", "2026/01/13/trang/1/index.html", "2026/01/index.html",
                  "2026/index.html", "luu-tru/index.html", "tac-gia/minh-duc/index.html",
                  "dia-phuong/cho-don/index.html", "chu-de/le-hoi/index.html", "tim-kiem/index.html"):
         assert kind in reached, kind
@@ -67,7 +69,7 @@ def test_every_page_is_reached_from_the_home_page(site):
 def test_front_page_shows_no_story_twice(site):
     home = site.html("")
     links = re.findall(r'<h[23]><a href="([^"]+)"', home)  # card titles: the only bare headings
-    assert len(links) == 9  # every story of this small site, each once
+    assert len(links) == 10  # every story of this small site, each once
     assert [u for u, n in Counter(links).items() if n > 1] == []
 
 
@@ -75,18 +77,21 @@ def test_archive_page_counts_years_and_months(site):
     html = site.html("luu-tru/")
     text = re.sub(r"<[^>]+>", " ", html)
     text = " ".join(text.split())
-    assert "Năm 2026 (4 bài)" in text and "Năm 2025 (3 bài)" in text and "Năm 2024 (2 bài)" in text
-    assert "Tháng 1/2026 (4)" in text and "Tháng 3/2024 (2)" in text
+    assert "Năm 2026 (5 bài)" in text and "Năm 2025 (3 bài)" in text and "Năm 2024 (2 bài)" in text
+    assert "Tháng 1/2026 (5)" in text and "Tháng 3/2024 (2)" in text
     assert 'href="../2025/11/"' in html
 
 
 def test_month_lists_its_days_and_a_day_its_neighbours(site):
     month = site.html("2026/01/")
-    assert re.search(r'href="13/">13/01 <small>\(3\)</small>', month)
+    assert re.search(r'href="13/">13/01 <small>\(4\)</small>', month)
     assert re.search(r'href="12/">12/01 <small>\(1\)</small>', month)
     day = site.html("2026/01/13/")
     assert "<h1>Ngày 13/01/2026" in day
-    assert len(re.findall(r"<h2><a ", day)) == 2 and site.exists("2026/01/13/trang/2/")
+    assert len(re.findall(r"<h2><a ", day)) == 2 and site.exists("2026/01/13/trang/1/")
+    assert not site.exists("2026/01/13/trang/2/")
+    older = site.html("2026/01/13/trang/1/")   # the oldest page: no counts, the same day links
+    assert "<h1>Ngày 13/01/2026 <small>trang 1</small></h1>" in older and 'rel="prev" href="../../"' in older
     assert 'rel="prev" href="../12/"' in day  # the day before with stories
     assert 'href="../"' in day                # its month
     earlier = site.html("2026/01/12/")
@@ -173,9 +178,10 @@ def test_day_view_without_javascript(browser, base, size):
         page.wait_for_url(base + "2026/01/13/")
         titles = page.locator(".ts-cards h2").all_inner_texts()
         assert titles == ["Tin số 3 về đời sống ở Na Rì", "Tin số 2 về đời sống ở Chợ Đồn"]
-        page.click("text=Trang sau")
-        page.wait_for_url(base + "2026/01/13/trang/2/")
-        assert page.locator(".ts-cards h2").all_inner_texts() == ["Tin số 1 về đời sống ở Ba Bể"]
+        page.click("text=Cũ hơn")
+        page.wait_for_url(base + "2026/01/13/trang/1/")
+        assert page.locator(".ts-cards h2").all_inner_texts() == ["Tin số 1 về đời sống ở Ba Bể",
+                                                                  "Tin số 10 về đời sống ở Ba Bể"]
         # From an article, its date leads back to its day.
         page.click(".ts-cards h2 a")
         page.click(".ts-byline a:has(time)")

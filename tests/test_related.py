@@ -363,3 +363,22 @@ def test_two_workers_rank_exactly_as_one_process(monkeypatch):
     lists = [relate_all(archive, archive, {}, 5, workers=w) for w in (1, 2)]
     assert {a.slug: [b.slug for b in found] for a, found in lists[0].items()} == \
         {a.slug: [b.slug for b in found] for a, found in lists[1].items()}
+
+
+@pytest.mark.parametrize("dtypes", [(np.float32, np.float32), (np.float64, np.float64), (np.float32, np.float64)])
+def test_the_one_pass_product_is_scipys_product_entry_for_entry(dtypes):
+    from scipy import sparse
+    from toasoan.related import matrix
+    from toasoan.related.matrix import product
+    assert matrix._matmat is not None, "the pinned scipy has the kernel: the fast path is the one tested"
+    rng = np.random.default_rng(7)
+    a = sparse.random(300, 500, density=0.02, format="csr", random_state=rng, dtype=dtypes[0])
+    b = sparse.random(500, 400, density=0.03, format="csr", random_state=rng, dtype=dtypes[1])
+    a.data[a.indptr[5]:a.indptr[6]] = 0   # an empty row
+    a.eliminate_zeros()
+    for x, y in ((a, b), (a[:0], b), (a, b[:, :0]), (sparse.csr_matrix((3, 500), dtype=dtypes[0]), b)):
+        want, got = sparse.csr_matrix(x @ y), product(x, y)
+        assert got.shape == want.shape and got.dtype == want.dtype
+        # Same entries in the same order: ties in the ranking are then broken the same way.
+        assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+        assert np.array_equal(got.data, want.data)

@@ -70,16 +70,21 @@ def test_articles_stay_out_of_the_nav(site):
     assert "Kinh tế" in nav and "tin-kinh-te" not in nav
 
 
-def test_section_pages_are_paginated_newest_first(site):
+def test_section_pages_are_numbered_from_the_oldest(site):
+    # 12 articles, 5 a page: the section's own address shows the newest 7 (5 to 9: the
+    # remainder stays there), trang/1/ the oldest 5, so an older page never moves.
     first = site.html("kinh-te/")
     titles = re.findall(r'<h[23]><a href="[^"]+">([^<]+)</a>', first)  # card titles: bare headings
-    assert len(titles) == 5
+    assert len(titles) == 7
     assert titles[0] == "Tin kinh tế số 12 về nông thôn mới"  # 2022-03-21, the newest
-    assert 'rel="next" href="trang/2/"' in first
-    third = site.html("kinh-te/trang/3/")
-    assert len(re.findall(r'<h2><a ', third)) == 2
-    assert 'rel="prev" href="../2/"' in third and 'rel="next"' not in third
-    assert not site.exists("kinh-te/trang/4/")
+    assert 'rel="next" href="trang/1/"' in first and 'rel="prev"' not in first
+    assert '<span aria-current="page">Mới nhất</span>' in first
+    oldest = site.html("kinh-te/trang/1/")
+    assert len(re.findall(r'<h2><a ', oldest)) == 5
+    assert 'rel="prev" href="../../"' in oldest and 'rel="next"' not in oldest
+    assert '<span aria-current="page">1</span>' in oldest and "<small>trang 1</small>" in oldest
+    assert set(titles).isdisjoint(re.findall(r'<h2><a href="[^"]+">([^<]+)</a>', oldest))
+    assert not site.exists("kinh-te/trang/2/")
 
 
 def test_author_location_tag_and_archive_pages(site):

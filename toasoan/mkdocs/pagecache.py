@@ -196,14 +196,19 @@ def _article(run, build, a):
 
 def _listing(run, build, lp):
     listing, archive = lp.listing, build.archive
+    counted = lp.newest   # the calendar's counts are on the newest page only (listing.html)
     around = None
     if listing.kind == "year":
-        around = tuple((m.base_url, m.title, len(m.articles)) for m in archive.months(listing.key))
+        around = tuple((m.base_url, m.title, len(m.articles) if counted else None)
+                       for m in archive.months(listing.key))
     elif listing.kind == "month":
-        around = tuple((d.base_url, d.key, len(d.articles)) for d in archive.days(listing.key))
+        around = tuple((d.base_url, d.key, len(d.articles) if counted else None) for d in archive.days(listing.key))
     elif listing.kind == "day":
         around = tuple((d.base_url, d.title) if d else None for d in archive.day_neighbours(listing.key))
-    return (listing.kind, listing.key, listing.title, listing.base_url, lp.number, lp.count, around,
+    # What the pager shows, not the page count: an older page keeps its key while the
+    # listing grows (see ListingPage).
+    pager = (lp.count > 1, lp.previous_url, lp.next_url, tuple(lp.page_links()))
+    return (listing.kind, listing.key, listing.title, listing.base_url, lp.number, lp.newest, pager, around,
             tuple(_card(run, build, a) for a in lp.items))
 
 

@@ -29,24 +29,45 @@ class Listing:
     key: str           # slug or "2022" / "2022/01"
     title: str
     base_url: str      # e.g. "chinh-tri/" or "tac-gia/xuan-nghiep/"
-    articles: list[Article] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)   # newest first
 
-    def url(self, number: int) -> str:
-        return self.base_url if number == 1 else f"{self.base_url}trang/{number}/"
+
+# The pager's label of a listing's newest page (at the listing's own address).
+NEWEST_LABEL = "Mới nhất"
 
 
 @dataclass
 class ListingPage:
-    """Page ``number`` of ``listing``: only the articles it shows."""
+    """Page ``number`` of ``listing``: only the articles it shows.
+
+    Pages are numbered from the oldest: page 1 holds the listing's oldest
+    ``page_size`` articles, page 2 the next ones, and the newest page, at the
+    listing's own address, holds the rest (``page_size`` to ``2 × page_size - 1``
+    articles). So a new article changes the newest page only, and every
+    ``page_size`` new articles one page more: an older page keeps its address
+    and its bytes, the hourly build does not render it again and the deploy
+    does not upload it. (Numbered from the newest, as before, each new article
+    shifted every page of each listing it is in: ~500 pages re-rendered per
+    article at 10,000 articles, ~2,000 at 100,000.)
+    """
 
     listing: Listing
-    number: int
+    number: int   # 1: the oldest page; ``count``: the newest
     count: int
-    items: list[Article]
+    items: list[Article]   # newest first
+
+    @property
+    def newest(self) -> bool:
+        return self.number == self.count
+
+    def link(self, number: int) -> str:
+        """The address of page ``number`` of this listing."""
+        base = self.listing.base_url
+        return base if number == self.count else f"{base}trang/{number}/"
 
     @property
     def url(self) -> str:
-        return self.listing.url(self.number)
+        return self.link(self.number)
 
     @property
     def src_uri(self) -> str:
@@ -55,30 +76,48 @@ class ListingPage:
     @property
     def title(self) -> str:
         t = self.listing.title
-        return t if self.number == 1 else f"{t} – trang {self.number}"
+        return t if self.newest else f"{t} – trang {self.number}"
 
     @property
     def previous_url(self) -> str | None:
-        return self.listing.url(self.number - 1) if self.number > 1 else None
+        """The newer page (the pager's "previous": readers start at the newest)."""
+        return self.link(self.number + 1) if self.number < self.count else None
 
     @property
     def next_url(self) -> str | None:
-        return self.listing.url(self.number + 1) if self.number < self.count else None
+        """The older page."""
+        return self.link(self.number - 1) if self.number > 1 else None
 
-    def page_links(self, around: int = 2) -> list[tuple[int | None, str | None]]:
-        """Numbers to show in the pager: first, last, and a few around this one.
+    def page_links(self, around: int = 2) -> list[tuple[str | None, str | None]]:
+        """The pager's links, newest first: ``(label, href)``; ``(None, None)`` marks a gap.
 
-        ``(None, None)`` marks a gap ("…"), so the pager stays short on
-        a listing with thousands of pages.
+        The newest page, the oldest (1) and a few around this one. The newest is
+        labelled "Mới nhất", not with its number, which grows with the archive:
+        an older page's pager then changes only when the newest is near it, and
+        the listing stays short with thousands of pages.
         """
         keep = {1, self.count, *range(self.number - around, self.number + around + 1)}
-        links, last = [], 0
-        for n in sorted(k for k in keep if 1 <= k <= self.count):
-            if n > last + 1:
+        links, last = [], None
+        for n in sorted((k for k in keep if 1 <= k <= self.count), reverse=True):
+            if last is not None and n < last - 1:
                 links.append((None, None))
-            links.append((n, self.listing.url(n)))
+            links.append((NEWEST_LABEL if n == self.count else str(n), self.link(n)))
             last = n
         return links
+
+
+def paginate(listing: Listing, size: int) -> list[ListingPage]:
+    """The pages of ``listing``, newest first, numbered from the oldest (see ListingPage)."""
+    size = max(1, size)
+    articles = listing.articles
+    total = len(articles)
+    count = max(1, total // size)
+    newest = total - (count - 1) * size   # the newest page's share: size to 2 × size - 1
+    pages = [ListingPage(listing, count, count, articles[:newest])]
+    for n in range(count - 1, 0, -1):
+        end = total - (n - 1) * size
+        pages.append(ListingPage(listing, n, count, articles[end - size:end]))
+    return pages
 
 
 _UNSEEN = object()
@@ -162,14 +201,8 @@ class Archive:
         return self.groups.get((kind, slug)) if slug else None
 
     def pages(self) -> list[ListingPage]:
-        """Every page of every listing; each holds at most ``page_size`` articles."""
-        size = max(1, self.site.page_size)
-        out = []
-        for listing in self.listings():
-            count = max(1, -(-len(listing.articles) // size))
-            for n in range(1, count + 1):
-                out.append(ListingPage(listing, n, count, listing.articles[(n - 1) * size: n * size]))
-        return out
+        """Every page of every listing (see ListingPage for how they are cut)."""
+        return [page for listing in self.listings() for page in paginate(listing, self.site.page_size)]
 
     def latest(self, count: int, section: str | None = None) -> list[Article]:
         source = self.sections[section].articles if section else self.articles
