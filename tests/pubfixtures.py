@@ -66,7 +66,10 @@ class Head(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "meta" and ("property" in a or "name" in a):
-            self.meta.append((a.get("property") or a.get("name"), a.get("content")))
+            # One element may carry both (meta description and og:description): each reader sees its own.
+            for key in (a.get("property"), a.get("name")):
+                if key:
+                    self.meta.append((key, a.get("content")))
         elif tag == "link":
             self.links.append(a)
         elif tag == "script" and a.get("type") == "application/ld+json":

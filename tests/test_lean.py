@@ -25,8 +25,27 @@ RAW = re.compile(r"<(pre|textarea|script|style|code|kbd)\b.*?</\1>", re.S)
 def test_minify_folds_blank_lines_and_indentation_only():
     page = ('<ul>\n    <li><a href="a/">Một</a>,\n      <a href="b/">Hai</a></li>\n\n\n  </ul>\n'
             '<p>chữ   cách   xa</p>\n')
-    assert minify_html(page) == ('<ul>\n<li><a href="a/">Một</a>,\n<a href="b/">Hai</a></li>\n</ul>\n'
+    assert minify_html(page) == ('<ul><li><a href="a/">Một</a>,\n<a href="b/">Hai</a></li></ul>'
                                  '<p>chữ   cách   xa</p>\n')
+
+
+@pytest.mark.parametrize("page, expected", [
+    # Between block-level or head tags the run goes; next to inline tags or text it is a space.
+    ("<head>\n<meta charset=utf-8>\n  <title>T</title>\n</head>", "<head><meta charset=utf-8><title>T</title></head>"),
+    ("</p>\n<p>", "</p><p>"),
+    ('<li><a href="a/">A</a>\n<a href="b/">B</a></li>\n<li>', '<li><a href="a/">A</a>\n<a href="b/">B</a></li><li>'),
+    ("<p>chữ\n<em>nghiêng</em>\n</p>", "<p>chữ\n<em>nghiêng</em>\n</p>"),
+    ("<label>Tìm</label>\n<input>\n<button></button>\n</form>", "<label>Tìm</label>\n<input>\n<button></button>\n</form>"),
+    ('<p title="a >">\n<br>\n<span>x</span>\n<p>', '<p title="a >">\n<br>\n<span>x</span>\n<p>'),
+    ("<p>a ></p>\n<div>", "<p>a ></p><div>"),
+    ("a >\n<div>", "a >\n<div>"),
+    ("<!-- x -->\n<p>", "<!-- x -->\n<p>"),
+    ("<pre>x</pre>\n<p>", "<pre>x</pre>\n<p>"),
+    ("<section>\n<h2>T</h2>\n<ul>\n<li>x</li>\n</ul>\n</section>", "<section><h2>T</h2><ul><li>x</li></ul></section>"),
+    ("<pa>\n<p>", "<pa>\n<p>"),
+])
+def test_minify_drops_blanks_between_block_tags_only(page, expected):
+    assert minify_html(page) == expected
 
 
 @pytest.mark.parametrize("raw", [
@@ -43,8 +62,8 @@ def test_minify_folds_blank_lines_and_indentation_only():
     '<a title="a > b\n     c" href="x">x</a>',
 ])
 def test_minify_leaves_raw_text_comments_and_tags_as_written(raw):
-    page = f"<div>\n    {raw}\n    </div>"
-    assert minify_html(page) == f"<div>\n{raw}\n</div>"
+    page = f"<span>\n    {raw}\n    </span>"   # inline: the line breaks around stay (one each)
+    assert minify_html(page) == f"<span>\n{raw}\n</span>"
 
 
 def test_minify_keeps_no_break_spaces():
@@ -103,6 +122,26 @@ def test_code_and_json_ld_keep_their_meaning(site):
            "def chao():\n    print('xin chào')\n\n\n    return 1" in plain, code
     [ld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert json.loads(ld)["headline"] == "Bài có mã và mã độc"
+
+
+def test_one_stylesheet_named_by_its_content(site):
+    """Material's sheet, its palette and bulletin.css are one file, linked once from every page."""
+    for url in ("2026/11/bai-binh-thuong/", "", "tim-kiem/", "2026/11/"):
+        page = site.html(url)
+        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)">', page)
+        assert len(sheets) == 1 and re.search(r"(^|/)assets/stylesheets/site\.[0-9a-f]{10}\.css$", sheets[0]), (url, sheets)
+    path = site.site / re.sub(r"^(\.\./)*", "", sheets[0])
+    css = path.read_text(encoding="utf-8")
+    assert path.name == f"site.{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
+    main = next((site.site / "assets" / "stylesheets").glob("main.*.min.css")).read_text(encoding="utf-8")
+    palette = next((site.site / "assets" / "stylesheets").glob("palette.*.min.css")).read_text(encoding="utf-8")
+    own = (site.site / "stylesheets" / "bulletin.css").read_text(encoding="utf-8")
+    # In the cascade's order, one @charset at the start; the fonts found from the bundle's folder.
+    assert css.startswith(main) and css.count("@charset") == 1
+    assert css.index(palette.split("}", 1)[1][:200]) < css.index(".ts-masthead {")
+    assert own.replace("url(../assets/fonts/", "url(../fonts/") in css
+    for font in re.findall(r"url\(\.\./fonts/([^)]+)\)", css):
+        assert (site.site / "assets" / "fonts" / font).is_file(), font
 
 
 def test_material_scripts_are_not_published_and_site_js_is_versioned(site):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import urljoin
 
 import pytest
 
@@ -134,6 +136,9 @@ def test_article_page_head(site):
     assert not head.all("article:section") and not head.all("article:tag")
     assert not head.all("article:modified_time")  # never updated
     assert head.first("description") == EVIL_SUMMARY
+    # Said once: the meta description is also og:description (one element, both names).
+    assert len(re.findall(r'<meta name="description" property="og:description" content="[^"]*">', page)) == 1
+    assert page.count('name="description"') == 1 and page.count('property="og:description"') == 1
     ld = [json.loads(block) for block in head.json_ld]
     article = next(d for d in ld if d.get("@type") == "NewsArticle")
     assert article["headline"] == EVIL
@@ -169,7 +174,14 @@ def test_no_page_lets_front_matter_markup_through(site):
 
 
 def _feeds(head: Head) -> list[str]:
-    return [l["href"] for l in head.links if l.get("rel") == "alternate" and "type" in l]
+    """The feed links' addresses as a reader resolves them from the page (its canonical address)."""
+    hrefs = [l["href"] for l in head.links if l.get("rel") == "alternate" and "type" in l]
+    canonical = [l["href"] for l in head.links if l.get("rel") == "canonical"]
+    if not canonical:
+        return hrefs
+    # Written relative to the page (shorter, and right without site_url): never an absolute address.
+    assert not any("://" in h for h in hrefs), hrefs
+    return [urljoin(canonical[0], h) for h in hrefs]
 
 
 def test_other_pages_are_websites(site):

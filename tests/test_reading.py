@@ -84,8 +84,8 @@ def test_archive_page_counts_years_and_months(site):
 
 def test_month_lists_its_days_and_a_day_its_neighbours(site):
     month = site.html("2026/01/")
-    assert re.search(r'href="13/">13/01 <span class="ts-count">\(4\)</span>', month)
-    assert re.search(r'href="12/">12/01 <span class="ts-count">\(1\)</span>', month)
+    assert re.search(r'href="13/">13/01 <small>\(4\)</small>', month)
+    assert re.search(r'href="12/">12/01 <small>\(1\)</small>', month)
     day = site.html("2026/01/13/")
     assert "<h1>Ngày 13/01/2026" in day
     assert len(re.findall(r"<h2><a ", day)) == 2 and site.exists("2026/01/13/trang/1/")

@@ -11,6 +11,8 @@ import html
 import logging
 from pathlib import Path
 
+from mkdocs.utils import get_relative_url
+
 from toasoan.core.dates import now_in
 from toasoan.publishing import feeds
 from toasoan.publishing import meta
@@ -70,24 +72,42 @@ def on_page_context(state, context, page, config, nav):
     links = meta.feed_links(pub, pub.title, "", "all" if page.is_homepage else "rss")
     if section_page:
         links += meta.feed_links(pub, listing_page.listing.title, listing_page.listing.base_url)
+    # Feeds are found from the page's own address: a relative link is shorter, and right without site_url.
+    links = [(kind, title, _relative(href, pub, page.url)) for kind, title, href in links]
+    # The meta description is printed here with the sharing tags (base.html leaves it out when
+    # ts_head is set): when it is og:description's text, one element carries both.
+    given = (page.meta or {}).get("description")
+    given = str(given) if given else None
     if article is not None:
         # One entry per author (None when the name makes no listing), so positions match.
         author_urls = [pub.absolute(l.base_url) if (l := build.archive.listing("author", name)) else None
                        for name in article.authors]
         tags = meta.article_tags(pub, article, canonical)
         json_ld = meta.news_article(pub, article, author_urls)
+        default = meta.description(article)
+        description = default if given in (None, html.escape(default, quote=True)) else given
         # Material prints page.meta.description unescaped: hand it escaped text.
         page.meta.setdefault("description", html.escape(meta.description(article), quote=True))
     else:
         if listing_page is None:
             state.other_urls.append(page.url)
         title = pub.title if page.is_homepage else (page.title or pub.title)
-        tags = meta.page_tags(pub, title, canonical)
+        description = given or pub.description
+        tags = meta.page_tags(pub, title, canonical, description)
         json_ld = meta.website(pub) if page.is_homepage else None
     if not canonical:
         tags = [t for t in tags if t[1] != "og:url"]
-    context["ts_head"] = meta.render_head(tags, json_ld, links)
+    context["ts_head"] = meta.render_head(tags, json_ld, links, description or "")
     return context
+
+
+def _relative(href: str, pub, page_url: str) -> str:
+    """``href`` (absolute under site_url, or site-relative) as seen from the page at ``page_url``."""
+    if pub.site_url and href.startswith(pub.site_url):
+        href = href[len(pub.site_url):]
+    elif "://" in href:
+        return href
+    return get_relative_url(href or ".", page_url or ".") if href else href
 
 
 def on_post_build(state, config):

@@ -51,6 +51,7 @@ class SiteBuild:
     site_dir: Path | None = None          # the site_dir asked for, while building into…
     staging: Path | None = None           # …this folder beside it, until the swap
     kept: frozenset[str] = frozenset()    # dot-files of site/ the manifest leaves out
+    stylesheet: tuple | None = None       # (bundle's path, extra_css it holds): masthead.on_files
     dropped: list = field(default_factory=list)  # Material's scripts no page loads (lean.on_files)
     dropped_needed: str = ""              # the first page that loads one after all: publish them
     # ``toasoan serve``'s memory across changes (toasoan.mkdocs.preview.Session); None in a build.

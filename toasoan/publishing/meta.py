@@ -238,10 +238,27 @@ def feed_links(pub: Publication, title: str, base: str, formats: str = "all") ->
 
 
 def render_head(tags: list[tuple[str, str, str]], json_ld: dict | None = None,
-                links: list[tuple[str, str, str]] | None = None) -> str:
-    """The escaped HTML of meta tags, feed links and a JSON-LD block."""
+                links: list[tuple[str, str, str]] | None = None, description: str | None = None) -> str:
+    """The escaped HTML of meta tags, feed links and a JSON-LD block.
+
+    ``description`` is the page's meta description (None: the template prints its own).
+    When it says what ``og:description`` says, one element carries both names
+    (``<meta name="description" property="og:description" content>``, valid HTML+RDFa):
+    search engines read its ``name``, Facebook, Zalo and X its ``property``, and the
+    text (up to 160 characters, ≈ 200 bytes in Vietnamese) is in the page once.
+    """
     e = lambda s: html.escape(str(s), quote=True)  # noqa: E731
-    out = [f'<meta {attr}="{e(name)}" content="{e(content)}">' for attr, name, content in tags]
+    out = []
+    if description is not None and not any(t[:2] == ("property", "og:description") for t in tags):
+        if description:
+            out.append(f'<meta name="description" content="{e(description)}">')
+    for attr, name, content in tags:
+        if (attr, name) == ("property", "og:description") and (description is None or description == content):
+            out.append(f'<meta name="description" property="og:description" content="{e(content)}">')
+            continue
+        if (attr, name) == ("property", "og:description") and description:
+            out.append(f'<meta name="description" content="{e(description)}">')
+        out.append(f'<meta {attr}="{e(name)}" content="{e(content)}">')
     out += [f'<link rel="alternate" type="{e(kind)}" title="{e(title)}" href="{e(href)}">'
             for kind, title, href in links or []]
     if json_ld is not None:

@@ -1,13 +1,16 @@
-"""Whitespace out of a finished page: every run of blanks that holds a line break becomes one.
+"""Whitespace out of a finished page: every run of blanks that holds a line break becomes one,
+or none between two block-level tags.
 
 Only the text between tags changes, and only by whitespace a browser collapses anyway
 (HTML's "inter-element whitespace" and runs of spaces in normal text). Left exactly as
 they are: the inside of ``<pre>``, ``<textarea>``, ``<script>`` (JSON-LD and our own
 scripts) and ``<style>``, of ``<code>`` and ``<kbd>`` (the theme shows them with
 ``white-space: pre-wrap``: a reporter's inline code keeps its line breaks and indent),
-comments, and every tag with its attributes. A line break
-stays a line break, so the page still reads line by line in "view source", and a space
-between two inline elements (a link, a comma, the next link) is never lost.
+comments, and every tag with its attributes. Between a block-level or head tag and the
+next one (``</p>`` and ``<p>``, ``</li>`` and ``<li>``, ``<meta>`` and ``<link>``) the
+run goes: no browser renders it (about 90 bytes an article). Anywhere else a line break
+stays a line break, so a space between two inline elements (a link, a comma, the next
+link) or after a word is never lost.
 
 Why not a full minifier (minify-html, measured): it also drops attribute quotes and
 closing tags, which saved a further 1 % after gzip on an article page but rewrites
@@ -43,15 +46,39 @@ _TOKEN = re.compile(
 )
 _BLANKS = " \t\r\f"
 
+# Block-level and head elements: a blank run between two of these tags is never rendered
+# (between block boxes, or in <head>), so it goes altogether. Between anything else (a link
+# and the next, text and a tag) it stays one line break, which a browser shows as a space.
+_BLOCK = frozenset("html head body meta link title script style p div ul ol li section article header "
+                   "footer nav main h1 h2 h3 h4 h5 h6 address form table thead tbody tfoot tr td th figure "
+                   "figcaption blockquote hr dl dt dd aside details summary".split())
+_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _block_tag_at(text: str, at: int) -> bool:
+    m = _NAME.match(text, at) if at >= 0 else None
+    return m is not None and m.group(1).lower() in _BLOCK
+
 
 def minify_html(html: str) -> str:
-    """The page with each whitespace run that spans lines (outside raw text) cut to one line break."""
+    """The page with each whitespace run that spans lines (outside raw text) cut to one line
+    break, or to nothing between two block-level tags."""
     # [text, token or None (a line break run), element name, text, …]: one pass in C, then a
     # loop over the matches only (a function per match, as re.sub calls it, cost more).
     parts = _TOKEN.split(html)
-    del parts[2::3]
+    del parts[2::3]   # now texts at even places, tokens (None: a line break run) at odd ones
+    last = len(parts) - 1
     for i in range(1, len(parts), 2):
-        if parts[i] is None:
+        if parts[i] is not None:
+            continue
+        before = parts[i - 1] = parts[i - 1].rstrip(_BLANKS)   # the blanks before the line break
+        # Only blanks between the tag before and the tag after, both block-level: nothing.
+        # (A tag's "<" is always its own token's: the last "<" in the token before opens it.)
+        tag = parts[i - 2] if i >= 3 else None
+        if (not before and tag is not None and tag.endswith(">") and _block_tag_at(tag, tag.rfind("<"))
+                and i + 2 <= last and parts[i + 1] == "" and parts[i + 2] is not None
+                and _block_tag_at(parts[i + 2], 0)):
+            parts[i] = ""
+        else:
             parts[i] = "\n"
-            parts[i - 1] = parts[i - 1].rstrip(_BLANKS)   # the blanks before the line break
     return "".join(parts)
