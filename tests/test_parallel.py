@@ -55,6 +55,10 @@ def _build(root: Path, env: dict, files=None, strict=True, cfg=None):
                            env={"TOASOAN_PAGE_CACHE": "0", **env}, timeout=600)
 
 
+def _line(log: str, start: str) -> str:
+    return next(line for line in log.splitlines() if start in line)
+
+
 def test_two_workers_write_the_same_site_as_one_process(tmp_path):
     serial = _build(tmp_path / "one", SERIAL)
     assert serial.returncode == 0, serial.log
@@ -63,6 +67,9 @@ def test_two_workers_write_the_same_site_as_one_process(tmp_path):
     assert par.returncode == 0, par.log
     assert "2 tiến trình một lúc" in par.log, par.log
     assert "bài, 1 tiến trình," in serial.log and "bài, 2 tiến trình," in par.log   # Xem thêm
+    # The search index: made at the end in one process, beside the other stages in two.
+    assert "sau khi dựng trang" not in _line(serial.log, "Tìm kiếm:")
+    assert "chờ thêm" in _line(par.log, "Tìm kiếm:") and "sau khi dựng trang" in _line(par.log, "Tìm kiếm:")
     assert sitebuild.tree_differences(serial.site, par.site) == []
     # MkDocs' anchor check saw the workers' pages: the same findings, the missing anchor only.
     missing = sorted(line for line in serial.log.splitlines() if "does not contain an anchor" in line)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from toasoan.core.workers import Runner, WorkerFailed, spans
+from toasoan.core.workers import Background, Runner, WorkerFailed, spans
 
 
 def _runner(work) -> Runner:
@@ -61,3 +61,52 @@ def test_an_exception_in_a_worker_names_the_part():
 def test_spans_cover_every_item_once():
     assert spans(10, 4) == [(0, 4), (4, 8), (8, 10)]
     assert spans(0, 4) == [] and spans(3, 0) == [(0, 1), (1, 2), (2, 3)]
+
+
+def _background(work) -> Background:
+    return Background(work, "thử", "làm việc nền")
+
+
+def test_a_background_job_runs_beside_this_process_and_hands_its_log_back(caplog):
+    import logging
+    import time
+    parent, before = os.getpid(), _children()
+    started = time.perf_counter()
+
+    def work():
+        logging.getLogger("mkdocs.test").warning("cảnh báo từ tiến trình nền")
+        time.sleep(0.5)
+        return os.getpid()
+    job = _background(work)
+    assert time.perf_counter() - started < 0.4   # it did not wait for the work
+    assert job.pid in _children()
+    with caplog.at_level(logging.WARNING, logger="mkdocs.test"):
+        pid = job.result()
+    assert pid == job.pid != parent
+    assert "cảnh báo từ tiến trình nền" in caplog.text   # replayed here, as if logged here
+    assert _children() == before
+
+
+def test_a_background_job_that_fails_or_dies_is_a_clear_error():
+    before = _children()
+
+    def raises():
+        raise ValueError("hỏng")
+    with pytest.raises(WorkerFailed, match="Dừng: lỗi khi làm việc nền: ValueError: hỏng"):
+        _background(raises).result()
+
+    def dies():
+        os.kill(os.getpid(), signal.SIGKILL)
+    with pytest.raises(WorkerFailed) as failed:
+        _background(dies).result()
+    assert "bị dừng bởi tín hiệu 9 khi đang làm việc nền" in str(failed.value)
+    assert _children() == before
+
+
+def test_a_stopped_background_job_leaves_no_process():
+    import time
+    before = _children()
+    job = _background(lambda: time.sleep(60))
+    job.stop()
+    assert _children() == before
+    job.stop()   # twice: nothing left to do

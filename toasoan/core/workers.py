@@ -193,3 +193,55 @@ class Runner:
                 os.waitpid(pid, 0)
             except ChildProcessError:
                 pass
+
+
+class Background:
+    """One piece of work in a forked process while the build goes on; ``result()`` waits for it.
+
+    For a stage that needs only what is read already and writes files of its own (the search
+    index): it runs beside the stages that do not keep both cores busy. The same worker as
+    Runner's (pipe, messages, a death named); the work returns its value and its log records,
+    which ``result`` hands to this process's log, in order, as if it had run here.
+    """
+
+    def __init__(self, work, role: str, doing: str):
+        self._runner = Runner(1, lambda _: (work(), collected()), role, lambda _: doing)
+        parent, child = multiprocessing.Pipe(duplex=False)
+        gc.freeze()   # as Runner: the worker copies only what it writes to
+        try:
+            pid = os.fork()
+        finally:
+            gc.unfreeze()   # in the worker too: harmless, it only runs ``work``
+        if pid == 0:   # the worker: never returns
+            parent.close()
+            self._runner._serve(child, None)
+        child.close()
+        self.conn, self.pid = parent, pid
+
+    def result(self):
+        """The work's value (its log records replayed here); WorkerFailed if it raised or died."""
+        if self.conn is None:
+            raise WorkerFailed("Dừng: kết quả của tiến trình nền đã được lấy")
+        conn, self.conn = self.conn, None
+        try:
+            ok, value = conn.recv()
+        except (EOFError, OSError):
+            raise WorkerFailed(self._runner._died(self.pid, None)) from None
+        finally:
+            conn.close()
+        os.waitpid(self.pid, 0)
+        if not ok:
+            value, records = value
+            for record in records:
+                logging.getLogger(record.name).handle(record)
+            raise WorkerFailed(value)
+        value, records = value
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        return value
+
+    def stop(self) -> None:
+        """Stop and reap it (a failed or interrupted build); nothing once its result is taken."""
+        if self.conn is not None:
+            self._runner._stop({self.conn: (self.pid, None)})
+            self.conn = None

@@ -92,6 +92,12 @@ def on_files(state, files, config):
     return files
 
 
+def cache_folder(state, config) -> Path:
+    """This build's folder of the cache (its site key's), for a stage that runs before on_files here."""
+    root = Path(config.config_file_path).resolve().parent
+    return root / CACHE_DIR / site_key(state, config, root)
+
+
 def site_key(state, config, root: Path) -> str:
     """Everything every page depends on: generator, templates, settings, hooks, navigation, the date."""
     # The package's, Material's and MkDocs' templates are in generator_key; a site's own are hashed here.

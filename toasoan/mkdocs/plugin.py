@@ -31,9 +31,10 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 STYLESHEETS = ("stylesheets/bulletin.css",)
 
 # One build at a time (the lock first); reading next, everything else uses what it read;
+# the search index (forked as soon as articles are read, see search.on_files) before "Xem thêm";
 # the page cache once pages can be keyed (after related); staging once the final site_dir is known;
 # lean (minify) after everything that writes a page; written (lets a written page's HTML go) last.
-ORDER = (buildlock, articles, photos, related, search, feeds, masthead, cms, templates, pagecache, staging, lean, written)
+ORDER = (buildlock, articles, photos, search, related, feeds, masthead, cms, templates, pagecache, staging, lean, written)
 # The guard (articles.on_page_content) must see the page after every other handler.
 CONTENT_ORDER = (photos, related, search, feeds, masthead, cms, articles)
 # At the end: every file written, then the manifest and the swap of site/, then the lock released.

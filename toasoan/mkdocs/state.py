@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from toasoan.mkdocs.preview import Session
     from toasoan.core.config import SiteConfig
     from toasoan.core.model import Article
+    from toasoan.core.workers import Background
     from toasoan.mkdocs.pagecache import Run as PageCacheRun
     from toasoan.mkdocs.parallel import Render
     from toasoan.photos.images import Publisher
@@ -59,6 +60,7 @@ class SiteBuild:
     pagecache: PageCacheRun | None = None  # pages kept from earlier builds (pagecache.on_files)
     parallel: Render | None = None  # the generated pages rendered by worker processes (parallel.on_nav)
     converter: Converter | None = None  # the Markdown instance the generated pages share (convert.use)
+    search_job: Background | None = None  # the search index being made in a forked process (search.on_files)
     handlers: dict = field(default_factory=dict)   # (event, stages) -> their on_<event> functions (plugin._run)
 
     @property
