@@ -95,7 +95,12 @@ def test_author_location_tag_and_archive_pages(site):
     assert len(re.findall(r'<h2><a ', site.html("chu-de/ocop/"))) == 4
     year = site.html("2022/")
     assert "Năm 2022" in year and 'href="01/"' in year and 'href="03/"' in year
-    assert "Lễ hội đầu năm" in site.html("2023/02/")
+    # A year or a month is a calendar (its months or days, counted), no cards: the day has them.
+    month = site.html("2023/02/")
+    assert '<a href="01/">01/02 <small>(1)</small></a>' in month and "<h2><a " not in month
+    assert "Lễ hội đầu năm" not in month and "Chưa có bài viết" not in month
+    assert "Lễ hội đầu năm" in site.html("2023/02/01/")
+    assert "<h2><a " not in year and not site.exists("2022/trang/1/")
 
 
 def test_home_page_leads_with_the_newest_story(site):

@@ -22,21 +22,23 @@ def _locs(path):
 
 def test_split_into_parts_with_an_index(tmp_path):
     articles = many(10)
-    listing = SimpleNamespace(url="chinh-tri/", items=articles[:3])
-    empty = SimpleNamespace(url="the-thao/", items=[])
-    items = sitemaps.entries(articles, [listing, empty], ["gioi-thieu/"])
+    listing = SimpleNamespace(url="chinh-tri/", items=articles[:3], listing=SimpleNamespace(articles=articles[:3]))
+    empty = SimpleNamespace(url="the-thao/", items=[], listing=SimpleNamespace(articles=[]))
+    # A year is a calendar page: no cards, but a page a search engine should know.
+    year = SimpleNamespace(url="2026/", items=[], listing=SimpleNamespace(articles=articles))
+    items = sitemaps.entries(articles, [listing, empty, year], ["gioi-thieu/"])
     written = sitemaps.write_sitemaps(pub(), tmp_path, items, [], max_urls=4)
     index = ET.parse(tmp_path / "sitemap.xml").getroot()
     assert index.tag == f"{SM}sitemapindex"
     parts = [s.findtext(f"{SM}loc") for s in index.findall(f"{SM}sitemap")]
-    # home + about + one listing + 10 articles = 13 URLs -> 4 parts of ≤ 4, plus the news sitemap
+    # home + about + a listing + a year + 10 articles = 14 URLs -> 4 parts of ≤ 4, plus the news sitemap
     assert parts == [f"https://example.org/bao/sitemap-{n}.xml" for n in (1, 2, 3, 4)] + \
         ["https://example.org/bao/sitemap-news.xml"]
     locs = [loc for n in (1, 2, 3, 4) for loc in _locs(tmp_path / f"sitemap-{n}.xml")]
     assert all(len(_locs(tmp_path / f"sitemap-{n}.xml")) <= 4 for n in (1, 2, 3, 4))
-    assert len(locs) == len(set(locs)) == 13
-    assert locs[:3] == ["https://example.org/bao/", "https://example.org/bao/gioi-thieu/",
-                        "https://example.org/bao/chinh-tri/"]
+    assert len(locs) == len(set(locs)) == 14
+    assert locs[:4] == ["https://example.org/bao/", "https://example.org/bao/gioi-thieu/",
+                        "https://example.org/bao/chinh-tri/", "https://example.org/bao/2026/"]
     assert "https://example.org/bao/the-thao/" not in locs
     assert tmp_path / "robots.txt" in written
 

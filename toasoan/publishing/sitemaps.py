@@ -45,10 +45,11 @@ def entries(articles: Iterable[Article], listing_pages: Iterable, other_urls: It
     for page in listing_pages:
         if page.url not in seen:
             seen.add(page.url)
-            if not page.items:
+            shown = page.items or page.listing.articles[:1]   # a year or month: its calendar
+            if not shown:
                 continue  # an empty section page has nothing for a search engine
             # A listing page changes when its newest article does (items are newest first).
-            newest = max([page.items[0].date, *(a.updated for a in page.items if a.updated)])
+            newest = max([shown[0].date, *(a.updated for a in page.items if a.updated)])
             yield Entry(page.url, newest)
     for article in articles:
         url = article.url
