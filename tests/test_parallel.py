@@ -240,3 +240,22 @@ def test_a_failed_build_stops_the_search_index_workers_too(tmp_path):
     assert any(started.iterdir()), built.log   # the index's workers were running
     assert _processes_of(tmp_path) == []
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_the_index_made_beside_the_build_replaces_what_else_is_in_search(tmp_path):
+    """A file of the site's own under docs/search/ gives way to the index, in one process (the
+    index is written last) and beside the build (MkDocs copies it while the index is made)."""
+    docs = tmp_path / "docs"
+    shutil.copytree(sitebuild.FIXTURE / "docs", docs)
+    (docs / "search").mkdir()
+    (docs / "search" / "manifest.json").write_text('{"cu": 1}', encoding="utf-8")
+    (docs / "search" / "ghi-chu.txt").write_text("bản cũ", encoding="utf-8")
+    built = {}
+    for name, env in (("one", SERIAL), ("two", PARALLEL)):
+        cfg = sitebuild.config(tmp_path / name)
+        cfg["docs_dir"] = str(docs)
+        built[name] = _build(tmp_path / name, env, files=_articles(40), cfg=cfg)
+        assert built[name].returncode == 0, built[name].log
+    assert "chờ thêm" in _line(built["two"].log, "Tìm kiếm:")
+    assert not (built["two"].site / "search" / "ghi-chu.txt").exists()
+    assert sitebuild.tree_differences(built["one"].site, built["two"].site) == []
