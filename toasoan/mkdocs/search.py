@@ -64,7 +64,7 @@ def on_files(state, files, config):
     return files
 
 
-BUILDING = ".search.building"
+BUILDING = "search.building"   # not hidden: a dead build's hidden entries are carried into site/
 
 
 def _index(build, out: Path, folder: Path | None) -> tuple:
