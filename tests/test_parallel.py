@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import sitebuild
@@ -203,3 +204,58 @@ def test_a_foreign_page_hook_keeps_the_build_in_one_process(tmp_path):
     assert "Dựng trang trong một tiến trình" in built.log and "mine" in built.log, built.log
     assert "2 tiến trình một lúc" not in built.log
     assert len(list(built.site.rglob("index.html"))) > 450
+
+
+def test_a_failed_build_stops_the_search_index_workers_too(tmp_path):
+    """The index made beside the build has workers of its own: a build that fails while they run
+    leaves none of them behind (writing into a staging folder that is being removed)."""
+    started = tmp_path / "started"
+    started.mkdir()
+    # A province's hook: the index is split over workers even at this size, each one slow;
+    # the build fails (on_nav) once one of them runs.
+    hook = ("import os, time\n"
+            "from pathlib import Path\n"
+            "import toasoan.search.index as index, toasoan.search.parallel as parallel\n"
+            "parallel.PARALLEL_MIN = 1\n"
+            "collect = index._collect\n"
+            f"STARTED = Path({str(started)!r})\n"
+            "def slow(*args, **kwargs):\n"
+            "    (STARTED / str(os.getpid())).touch()\n"
+            "    time.sleep(60)\n"
+            "    return collect(*args, **kwargs)\n"
+            "index._collect = slow\n"
+            "def on_nav(nav, **kwargs):\n"
+            "    for _ in range(300):\n"
+            "        if any(STARTED.iterdir()):\n"
+            "            break\n"
+            "        time.sleep(0.1)\n"
+            "    raise RuntimeError('hook của tỉnh hỏng')\n")
+    began = time.monotonic()
+    built = _build_with_hook(tmp_path, "hong", hook, files=_articles(60))
+    # The build's output ends only when no process holds it: a worker left behind would
+    # keep whoever reads it (here the test, in CI the job's step) waiting for its minute.
+    assert time.monotonic() - began < 45
+    assert built.returncode != 0
+    assert "hook của tỉnh hỏng" in built.log, built.log
+    assert any(started.iterdir()), built.log   # the index's workers were running
+    assert _processes_of(tmp_path) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_the_index_made_beside_the_build_replaces_what_else_is_in_search(tmp_path):
+    """A file of the site's own under docs/search/ gives way to the index, in one process (the
+    index is written last) and beside the build (MkDocs copies it while the index is made)."""
+    docs = tmp_path / "docs"
+    shutil.copytree(sitebuild.FIXTURE / "docs", docs)
+    (docs / "search").mkdir()
+    (docs / "search" / "manifest.json").write_text('{"cu": 1}', encoding="utf-8")
+    (docs / "search" / "ghi-chu.txt").write_text("bản cũ", encoding="utf-8")
+    built = {}
+    for name, env in (("one", SERIAL), ("two", PARALLEL)):
+        cfg = sitebuild.config(tmp_path / name)
+        cfg["docs_dir"] = str(docs)
+        built[name] = _build(tmp_path / name, env, files=_articles(40), cfg=cfg)
+        assert built[name].returncode == 0, built[name].log
+    assert "chờ thêm" in _line(built["two"].log, "Tìm kiếm:")
+    assert not (built["two"].site / "search" / "ghi-chu.txt").exists()
+    assert sitebuild.tree_differences(built["one"].site, built["two"].site) == []

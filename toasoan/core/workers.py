@@ -214,7 +214,12 @@ class Background:
             gc.unfreeze()   # in the worker too: harmless, it only runs ``work``
         if pid == 0:   # the worker: never returns
             parent.close()
+            os.setpgid(0, 0)   # a group of its own: its own workers (the index's) stop with it
             self._runner._serve(child, None)
+        try:
+            os.setpgid(pid, pid)   # here too: stop() may come before the worker ran at all
+        except OSError:
+            pass
         child.close()
         self.conn, self.pid = parent, pid
 
@@ -226,6 +231,7 @@ class Background:
         try:
             ok, value = conn.recv()
         except (EOFError, OSError):
+            self._stop_group()   # it died: its own workers must not go on without it
             raise WorkerFailed(self._runner._died(self.pid, None)) from None
         finally:
             conn.close()
@@ -243,5 +249,15 @@ class Background:
     def stop(self) -> None:
         """Stop and reap it (a failed or interrupted build); nothing once its result is taken."""
         if self.conn is not None:
+            self._stop_group()
             self._runner._stop({self.conn: (self.pid, None)})
             self.conn = None
+
+    def _stop_group(self) -> None:
+        """Kill the worker and the processes it started (its group; it is not reaped yet, so the
+        group is still its): left running, they would write into a staging folder being removed
+        and hold the build's output open until they end."""
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass

@@ -12,6 +12,8 @@ import hashlib
 import logging
 import os
 import re
+import os
+import shutil
 import time
 from pathlib import Path
 
@@ -53,11 +55,16 @@ def on_files(state, files, config):
     if (build is None or state.command not in ("build", "gh-deploy") or state.dirty
             or len(build.articles) > EARLY_MAX or jobs() < 2 or not can_fork()):
         return files
-    out = Path(config.site_dir) / "search"
+    # Into a folder of its own, moved to search/ at the end: MkDocs writes the site meanwhile,
+    # and a file of docs/search/ (or another plugin's) must give way to the index, as in one process.
+    out = state.search_folder = Path(config.site_dir) / BUILDING
     folder = pagecache.cache_folder(state, config) if pagecache.wanted(state) else None
     state.search_job = Background(lambda: _index(build, out, folder), "tạo chỉ mục tìm kiếm",
                                   "tạo chỉ mục tìm kiếm")
     return files
+
+
+BUILDING = "search.building"   # not hidden: a dead build's hidden entries are carried into site/
 
 
 def _index(build, out: Path, folder: Path | None) -> tuple:
@@ -82,6 +89,14 @@ def on_post_build(state, config):
             stats, reused, seconds, cpu = job.result()
         except WorkerFailed as e:
             raise Abort(str(e)) from None
+        out, state.search_folder = Path(config.site_dir) / "search", None
+        try:
+            if out.exists():
+                shutil.rmtree(out)
+            os.rename(out.with_name(BUILDING), out)
+        except OSError as e:
+            raise Abort(f"Dừng: không đặt được chỉ mục tìm kiếm vào {out} ({e.strerror or e}); "
+                        "site/ cũ giữ nguyên — Cách sửa: kiểm tra quyền ghi rồi dựng lại") from e
         waited = f", chờ thêm {time.perf_counter() - started:.1f} giây sau khi dựng trang"
     else:
         run = state.pagecache
@@ -105,6 +120,9 @@ def _stop(state) -> None:
     job, state.search_job = state.search_job, None
     if job is not None:
         job.stop()
+    folder, state.search_folder = state.search_folder, None
+    if folder is not None:   # a build straight into site/ (no staging folder to discard)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _cpu() -> float:

@@ -61,6 +61,7 @@ class SiteBuild:
     parallel: Render | None = None  # the generated pages rendered by worker processes (parallel.on_nav)
     converter: Converter | None = None  # the Markdown instance the generated pages share (convert.use)
     search_job: Background | None = None  # the search index being made in a forked process (search.on_files)
+    search_folder: Path | None = None  # where it makes it, moved to search/ once done (search.on_post_build)
     handlers: dict = field(default_factory=dict)   # (event, stages) -> their on_<event> functions (plugin._run)
 
     @property
