@@ -236,14 +236,11 @@ class Background:
         finally:
             conn.close()
         os.waitpid(self.pid, 0)
-        if not ok:
-            value, records = value
-            for record in records:
-                logging.getLogger(record.name).handle(record)
-            raise WorkerFailed(value)
-        value, records = value
+        value, records = value   # (the work's value, or the failure's message; its log records)
         for record in records:
             logging.getLogger(record.name).handle(record)
+        if not ok:
+            raise WorkerFailed(value)
         return value
 
     def stop(self) -> None:

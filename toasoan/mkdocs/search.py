@@ -12,13 +12,12 @@ import hashlib
 import logging
 import os
 import re
-import os
 import shutil
 import time
 from pathlib import Path
 
 from toasoan.core.memory import give_back
-from toasoan.core.workers import Background, WorkerFailed, can_fork, jobs
+from toasoan.core.workers import Background, WorkerFailed, can_fork, cpu, jobs
 from toasoan.mkdocs import pagecache
 from mkdocs.exceptions import Abort
 from toasoan.search.articles import build_index
@@ -69,13 +68,13 @@ BUILDING = "search.building"   # not hidden: a dead build's hidden entries are c
 
 def _index(build, out: Path, folder: Path | None) -> tuple:
     """Write the index; (stats, reused-terms note, wall seconds, CPU seconds with its workers)."""
-    started, cpu = time.perf_counter(), _cpu()
+    started, cpu_before = time.perf_counter(), cpu(children=True)
     # With the page cache, each article's terms are kept beside it (same site key):
     # the hourly build makes terms of the new and edited articles only.
     store = TermStore(folder / STORE) if folder is not None else None
     stats = build_index(build, out, store)
     reused = f", dùng lại từ của {len(store.used) - store.made} bài" if store is not None else ""
-    return stats, reused, time.perf_counter() - started, _cpu() - cpu
+    return stats, reused, time.perf_counter() - started, cpu(children=True) - cpu_before
 
 
 def on_post_build(state, config):
@@ -86,7 +85,7 @@ def on_post_build(state, config):
     if job is not None:
         started = time.perf_counter()
         try:
-            stats, reused, seconds, cpu = job.result()
+            stats, reused, seconds, cpu_seconds = job.result()
         except WorkerFailed as e:
             raise Abort(str(e)) from None
         out, state.search_folder = Path(config.site_dir) / "search", None
@@ -100,12 +99,12 @@ def on_post_build(state, config):
         waited = f", chờ thêm {time.perf_counter() - started:.1f} giây sau khi dựng trang"
     else:
         run = state.pagecache
-        stats, reused, seconds, cpu = _index(build, Path(config.site_dir) / "search",
+        stats, reused, seconds, cpu_seconds = _index(build, Path(config.site_dir) / "search",
                                              run.cache.folder if run is not None else None)
         waited = ""
     give_back()   # the postings: feeds and sitemaps come next
     log.info(f"Tìm kiếm: chỉ mục {stats.documents} bài, {stats.terms} từ, {stats.files} tệp, "
-             f"{stats.bytes / 1e6:.1f} MB{reused}, {seconds:.1f} giây (CPU {cpu:.1f} giây){waited}")
+             f"{stats.bytes / 1e6:.1f} MB{reused}, {seconds:.1f} giây (CPU {cpu_seconds:.1f} giây){waited}")
 
 
 def on_build_error(state, error):
@@ -124,8 +123,3 @@ def _stop(state) -> None:
     if folder is not None:   # a build straight into site/ (no staging folder to discard)
         shutil.rmtree(folder, ignore_errors=True)
 
-
-def _cpu() -> float:
-    """CPU seconds of this process and its finished workers (a busy machine inflates wall time)."""
-    t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
