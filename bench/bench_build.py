@@ -108,18 +108,35 @@ def _tree_pss_kb(root_pid: int) -> int:
     return total
 
 
+TIMELINE: list[tuple[float, int, str]] = []   # the last run_child's (seconds, peak PSS KB so far, log line)
+
+
 def run_child(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, object, int, str, int]:
-    """Run ``cmd``; return (seconds, its rusage, return code, output, peak PSS of its tree in KB)."""
+    """Run ``cmd``; return (seconds, its rusage, return code, output, peak PSS of its tree in KB).
+
+    ``TIMELINE`` gets each timing line of the output with the second it appeared and the
+    peak memory until then: where the time and the memory of a build go, stage by stage.
+    """
     log = cwd / f".{Path(cmd[0]).name}.log"
     peak = [0]
+    TIMELINE.clear()
     with open(log, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         done = threading.Event()
 
         def sample():  # the whole tree (worker processes too), 4 times a second
+            seen = 0
             while not done.wait(0.25):
                 peak[0] = max(peak[0], _tree_pss_kb(proc.pid))
+                try:
+                    text = log.read_bytes()[seen:]
+                except OSError:
+                    continue
+                cut = text.rfind(b"\n") + 1
+                seen += cut
+                for m in TIMING.finditer(text[:cut].decode("utf-8", "replace")):
+                    TIMELINE.append((time.perf_counter() - start, peak[0], m.group(0)))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -143,7 +160,7 @@ def site_figures(site: Path) -> tuple[int, int]:
 
 
 # The build's own timing lines, printed under the figures.
-TIMING = re.compile(r"^INFO\s+-\s+(Xem thêm:|Dựng trang|Tìm kiếm:|Ảnh:|Bộ nhớ đệm trang:|Documentation built).*$",
+TIMING = re.compile(r"^INFO\s+-\s+(Bài viết:|Xem thêm:|Dựng trang|Tìm kiếm:|Ảnh:|Nguồn tin|Bộ nhớ đệm trang:|Bản kê:|Documentation built).*$",
                     re.MULTILINE)
 
 
@@ -198,6 +215,8 @@ def run_sizes(sizes: list[int], seed: int, corpus: Path | None, hugo: bool, keep
         print(line("mkdocs", ours) + (f"  ({ours['warnings']} warnings)" if ours["warnings"] else ""), flush=True)
         print(f"    jobs {jobs or 'default'}, load average {ours['load'][0]:.1f} before, {ours['load'][1]:.1f} after",
               *(f"    {t}" for t in ours["timing"]), sep="\n", flush=True)
+        print("    when each line appeared (seconds from the start, peak memory until then):",
+              *(f"    {t:7.1f} s {kb / 1024:6.0f} MB  {text[:70]}" for t, kb, text in TIMELINE), sep="\n", flush=True)
         other = bench_hugo(root) if hugo else None
         if other:
             print(line("hugo", other) + f"  → mkdocs/hugo ×{ours['seconds'] / other['seconds']:.1f}", flush=True)
