@@ -67,7 +67,9 @@ def workdir(kind: str, n: int, seed: int, corpus: Path | None, keep: Path | None
 
 
 def prepare(root: Path, n: int, seed: int, corpus: Path | None, reuse: bool = False) -> None:
-    if reuse:
+    if reuse:   # a clean build: nothing kept from an earlier one (its site/ would also be deleted in the build)
+        for old in [root / "site", root / ".cache", *root.glob(".site.*")]:
+            shutil.rmtree(old, ignore_errors=True)
         return
     generate(root, n, seed, corpus)
     images = REPO / "images"
