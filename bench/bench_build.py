@@ -178,6 +178,7 @@ def bench_mkdocs(root: Path, jobs: int | None = None) -> dict:
     pages, size = site_figures(root / "site")
     warnings = len(re.findall(r"^WARNING", log, re.MULTILINE))
     return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "system": usage.ru_stime,
+            "faults": usage.ru_minflt,
             "rss_mb": usage.ru_maxrss / 1024, "pss_mb": pss / 1024, "pages": pages, "bytes": size, "warnings": warnings,
             "load": (load, os.getloadavg()[0]), "timing": [m.group(0) for m in TIMING.finditer(log)]}
 
@@ -215,7 +216,9 @@ def run_sizes(sizes: list[int], seed: int, corpus: Path | None, hugo: bool, keep
         ours = bench_mkdocs(root, jobs)
         times[n] = ours["seconds"]
         print(line("mkdocs", ours) + (f"  ({ours['warnings']} warnings)" if ours["warnings"] else ""), flush=True)
-        print(f"    jobs {jobs or 'default'}, load average {ours['load'][0]:.1f} before, {ours['load'][1]:.1f} after",
+        # Minor page faults: mostly a forked worker's first write to a page it shares with its parent.
+        print(f"    jobs {jobs or 'default'}, load average {ours['load'][0]:.1f} before, {ours['load'][1]:.1f} after, "
+              f"{ours['faults'] / 1e6:.1f} million page faults",
               *(f"    {t}" for t in ours["timing"]), sep="\n", flush=True)
         print("    when each line appeared (seconds from the start, peak memory until then):",
               *(f"    {t:7.1f} s {kb / 1024:6.0f} MB  {text[:70]}" for t, kb, text in TIMELINE), sep="\n", flush=True)

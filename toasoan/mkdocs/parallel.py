@@ -67,6 +67,7 @@ class Render:
     hidden: bool = False
     current: str = ""                # in a worker: the page being rendered (named if it fails)
     copy_cached: bool = False        # no foreign page events: cached pages skip MkDocs' page loop
+    doc_files: list = field(default_factory=list)   # MkDocs' list of included pages, for every page's context
     inclusion: dict = field(default_factory=dict)   # src_uri -> inclusion before hiding
 
 
@@ -136,6 +137,10 @@ def on_env(state, env, config, files):
     started, cpu_before = time.perf_counter(), cpu()
     # Material includes its language's strings by a computed name, which the templates' sources do not show.
     _compile(env, (*TEMPLATES, f"partials/languages/{config.theme.get('language', 'en')}.html"))
+    # Listed once here, not by each worker: a part's work should not grow with the archive
+    # (each of the 54 parts at 100,000 articles walked all 134,000 Files, writing to their
+    # reference counts, so copy-on-write copied them into every worker).
+    run.doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     parts = _parts(len(run.files), run.workers)
     runner = Runner(run.workers, lambda part: _render(state, run, env, config, files, part), "dựng trang",
                     lambda span: f"dựng trang {span[0] + 1}–{span[1]}", lambda error, _: _failed(error, run.current))
@@ -202,7 +207,7 @@ def _render(state, run: Render, env, config, files, span: tuple[int, int]) -> di
         cache.used, cache.hits, cache.stored, cache.damaged = set(), 0, 0, 0
         state.pagecache.seconds = 0.0
     state.dropped_needed = ""
-    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    doc_files = run.doc_files
     anchors, links, copied = {}, {}, 0
     for file in run.files[span[0]:span[1]]:
         run.current = file.src_uri
