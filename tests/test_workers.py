@@ -110,3 +110,63 @@ def test_a_stopped_background_job_leaves_no_process():
     job.stop()
     assert _children() == before
     job.stop()   # twice: nothing left to do
+
+
+# A build killed outright: the workers of a background job that itself has workers.
+KILLED_BUILD = """
+import os, sys, time
+from pathlib import Path
+from toasoan.core.workers import Background, Runner
+
+out = Path(sys.argv[1])
+
+def part(_):
+    (out / "worker").write_text(str(os.getpid()))
+    time.sleep(120)
+
+def job():
+    (out / "job").write_text(str(os.getpid()))
+    Runner(1, part, "thử", lambda _: "thử").run([None])
+
+Background(job, "thử", "thử")
+time.sleep(120)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process is there and not a zombie (an orphan waits for init to reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_build_takes_its_workers_and_their_workers_with_it(tmp_path, sig):
+    import subprocess
+    import sys
+    import time
+    build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(tmp_path)])
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "worker").exists():
+            assert time.monotonic() < deadline and build.poll() is None, "the workers did not start"
+            time.sleep(0.05)
+        time.sleep(0.1)   # the file is written before the pid is read back
+        pids = [int((tmp_path / name).read_text()) for name in ("job", "worker")]
+        assert all(map(_alive, pids))
+        build.send_signal(sig)   # no clean-up runs: Python ends at once on either
+        build.wait(10)
+        deadline = time.monotonic() + 10
+        while any(map(_alive, pids)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in pids if _alive(pid)], "a worker outlived the build"
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+        for name in ("job", "worker"):   # never leave one behind, even when the test fails
+            try:
+                os.kill(int((tmp_path / name).read_text()), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass

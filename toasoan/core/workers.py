@@ -6,6 +6,7 @@ big is pickled to it; only each part's result comes back, over the worker's own 
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import multiprocessing
@@ -80,6 +81,26 @@ def collected() -> list[logging.LogRecord]:
     return records
 
 
+_PR_SET_PDEATHSIG = 1   # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this worker when the process that forked it dies.
+
+    A build killed outright (SIGKILL, or SIGTERM, which Python does not turn into an
+    exception) runs none of its own clean-up: without this its workers went on to the end
+    of their part, and the search index's forked job to the end of the index, holding the
+    build lock. Each worker watches its own parent, so a worker's workers go too.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):   # not Linux: the parent's stop() still covers failures and Ctrl-C
+        return
+    if os.getppid() != parent:   # the parent died before the request was made
+        os._exit(1)
+
+
 def _in_worker() -> None:
     """Once per worker: the console and --strict's counter are the parent's; the records go to it."""
     global _collector
@@ -127,8 +148,10 @@ class Runner:
                 while todo and len(running) < self.count:
                     k = todo.pop()
                     parent, child = multiprocessing.Pipe(duplex=False)
+                    me = os.getpid()
                     pid = os.fork()
                     if pid == 0:   # the worker: never returns
+                        die_with_parent(me)
                         parent.close()
                         for other in running:
                             other.close()
@@ -208,11 +231,13 @@ class Background:
         self._runner = Runner(1, lambda _: (work(), collected()), role, lambda _: doing)
         parent, child = multiprocessing.Pipe(duplex=False)
         gc.freeze()   # as Runner: the worker copies only what it writes to
+        me = os.getpid()
         try:
             pid = os.fork()
         finally:
             gc.unfreeze()   # in the worker too: harmless, it only runs ``work``
         if pid == 0:   # the worker: never returns
+            die_with_parent(me)
             parent.close()
             os.setpgid(0, 0)   # a group of its own: its own workers (the index's) stop with it
             self._runner._serve(child, None)

@@ -45,6 +45,7 @@ from mkdocs.utils import get_relative_url
 from toasoan.core.dates import now_in
 from toasoan.core.model import SCHEDULED
 from toasoan.core.problems import ERROR, shown_path
+from toasoan.core.workers import die_with_parent
 from toasoan.reading.reader import NOT_SOURCES, ReadCache
 from toasoan.search import parallel as search_parallel
 
@@ -380,12 +381,14 @@ class Preview:
             if self.stopping or state is not self.state:
                 return None, None
             read, write = os.pipe()
+            me = os.getpid()
             pid = os.fork()
             if pid != 0:
                 self.child = pid
         if pid == 0:   # the child: never returns
             code = 1
             try:
+                die_with_parent(me)   # a killed server leaves no catch-up running
                 os.close(read)
                 os.setpgid(0, 0)   # one group: search's own workers are stopped with it
                 os.nice(10)
